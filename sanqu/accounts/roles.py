@@ -1,0 +1,59 @@
+"""The roles of DESIGN.md §1 and what each may do.
+
+A permission here is a Django permission string, so Wagtail's admin, the workbench and the
+templates all ask the same question (`user.has_perm(...)`). `RoleBackend` grants them from the
+user's memberships; there are no per-user or per-group permission rows to drift out of date.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("市级管理员")
+    CITY_VIEWER = "city_viewer", _("市级领导")
+    COUNTY_OFFICER = "county_officer", _("区县专门科室")
+    ORG_MANAGER = "org_manager", _("机构负责人")
+    SOCIAL_WORKER = "social_worker", _("社工")
+    SUPERVISOR = "supervisor", _("专业督导")
+    EDITOR = "editor", _("信息编辑")
+    REVIEWER = "reviewer", _("信息审核")
+
+
+# Registries kept in the back office, by app label and model name.
+REGISTRIES = [
+    ("regions", "region"),
+    ("regions", "station"),
+    ("orgs", "organisation"),
+    ("workforce", "person"),
+]
+
+
+def _perms(actions: tuple[str, ...], models_: list[tuple[str, str]]) -> set[str]:
+    return {f"{app}.{action}_{model}" for app, model in models_ for action in actions}
+
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+VIEW_AUDIT = "accounts.view_auditentry"
+# Seeing sensitive fields unmasked (always audited).
+UNMASK = "workforce.unmask_person"
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.CITY_ADMIN: {ADMIN_ACCESS, VIEW_AUDIT, UNMASK}
+    | _perms(("add", "change", "delete", "view"), REGISTRIES),
+    Role.CITY_VIEWER: {ADMIN_ACCESS} | _perms(("view",), REGISTRIES),
+    Role.COUNTY_OFFICER: {ADMIN_ACCESS, UNMASK}
+    | _perms(("view",), REGISTRIES)
+    | _perms(("add", "change"), [("regions", "station"), ("orgs", "organisation"), ("workforce", "person")]),
+    Role.ORG_MANAGER: {UNMASK} | _perms(("view",), [("orgs", "organisation"), ("workforce", "person")]),
+    Role.SOCIAL_WORKER: set(),
+    Role.SUPERVISOR: set(),
+    Role.EDITOR: set(),
+    Role.REVIEWER: set(),
+}
+
+# Roles whose scope is the region of the membership (and everything under it).
+REGION_ROLES = {Role.CITY_ADMIN, Role.CITY_VIEWER, Role.COUNTY_OFFICER}
+READ_ONLY_ROLES = {Role.CITY_VIEWER}

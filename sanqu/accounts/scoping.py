@@ -1,0 +1,145 @@
+"""A user's scope, from their memberships, and the filter it puts on every query.
+
+A region role (city admin and viewer, county officer) covers its region's whole subtree. An
+organisation manager covers the records of the organisation. A social worker covers the records
+that are theirs; a supervisor, theirs and their supervisees'. Selectors say which field of a
+model leads to each of these, and `Scope.filter` builds the one filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from sanqu.accounts.roles import REGION_ROLES, Role
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    roles: frozenset[str] = frozenset()
+    region_paths: tuple[str, ...] = ()  # subtrees covered by region roles
+    home_paths: tuple[str, ...] = ()  # subtrees of every membership (for non-sensitive places)
+    organisation_ids: frozenset[int] = frozenset()
+    person_ids: frozenset[int] = frozenset()
+    superuser: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.superuser or self.region_paths or self.organisation_ids or self.person_ids)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.superuser or bool(self.roles.intersection(roles))
+
+    def region_q(self, lookup: str, paths: tuple[str, ...] | None = None) -> Q:
+        """Records whose region (reached by `lookup`) lies in one of the subtrees."""
+        query = Q(pk__in=[])
+        for path in self.region_paths if paths is None else paths:
+            query |= Q(**{f"{lookup}__path__startswith": path})
+        return query
+
+    def filter(
+        self,
+        queryset: models.QuerySet[M],
+        *,
+        region: str | tuple[str, ...] | None = None,
+        organisation: str | tuple[str, ...] | None = None,
+        person: str | tuple[str, ...] | None = None,
+    ) -> models.QuerySet[M]:
+        """Keep the records reachable from the scope through the named lookups.
+
+        Each argument is a lookup (or several) from the model to a Region, an Organisation or a
+        Person. A lookup that is not given means that kind of scope sees nothing of this model.
+        """
+        if self.superuser:
+            return queryset
+        query = Q(pk__in=[])
+        multi = False
+        for lookup in _as_tuple(region):
+            query |= self.region_q(lookup)
+            multi = multi or "__" in lookup
+        if self.organisation_ids:
+            for lookup in _as_tuple(organisation):
+                query |= Q(**{f"{lookup}__in": self.organisation_ids})
+                multi = multi or "__" in lookup
+        if self.person_ids:
+            for lookup in _as_tuple(person):
+                query |= Q(**{f"{lookup}__in": self.person_ids})
+                multi = multi or "__" in lookup
+        filtered = queryset.filter(query)
+        if multi:
+            # A lookup through a to-many relation can repeat a row; keep each record once.
+            filtered = queryset.filter(pk__in=filtered.values("pk"))
+        return filtered
+
+
+def _as_tuple(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else value
+
+
+def scope_of(user: Any, *, today: dt.date | None = None) -> Scope:
+    """The user's scope (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_sanqu_scope", None)
+    if cached is not None:
+        return cached
+    from sanqu.workforce.models import Supervision
+
+    today = today or dt.date.today()
+    roles: set[str] = set()
+    region_paths: list[str] = []
+    home_paths: list[str] = []
+    organisation_ids: set[int] = set()
+    person_ids: set[int] = set()
+    for membership in user.memberships.select_related("region"):
+        roles.add(membership.role)
+        home_paths.append(membership.region.path)
+        if membership.role in REGION_ROLES:
+            region_paths.append(membership.region.path)
+        if membership.role == Role.ORG_MANAGER and membership.organisation_id:
+            organisation_ids.add(membership.organisation_id)
+        if membership.role in {Role.SOCIAL_WORKER, Role.SUPERVISOR} and membership.person_id:
+            person_ids.add(membership.person_id)
+            if membership.role == Role.SUPERVISOR:
+                person_ids.update(
+                    Supervision.objects.filter(supervisor_id=membership.person_id)
+                    .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+                    .values_list("supervisee_id", flat=True)
+                )
+    scope = Scope(
+        roles=frozenset(roles),
+        region_paths=_outermost(region_paths),
+        home_paths=_outermost(home_paths),
+        organisation_ids=frozenset(organisation_ids),
+        person_ids=frozenset(person_ids),
+        superuser=user.is_superuser,
+    )
+    user._sanqu_scope = scope
+    return scope
+
+
+def _outermost(paths: list[str]) -> tuple[str, ...]:
+    """Drop subtrees already covered by a wider one."""
+    kept: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(wider) for wider in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def get_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
+    """The record from a scoped queryset, or 404 (never 403: no leak of existence)."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

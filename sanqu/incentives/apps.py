@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IncentivesConfig(AppConfig):
+    name = "sanqu.incentives"
+    label = "incentives"

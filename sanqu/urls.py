@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+
+urlpatterns = [
+    path("", include("sanqu.workbench.urls")),
+    path("accounts/", include("sanqu.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("people/", include("sanqu.workforce.urls")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page tree (the public news column) is served from the site root, last.
+urlpatterns += [path("site/", include(wagtail_urls))]
