@@ -1,0 +1,14 @@
+# The two commands of the README, and the ones people expect beside them.
+.PHONY: run test lint setup
+
+run:  ## set up and serve the platform with the demo data on http://127.0.0.1:8000
+	@bash scripts/run.sh
+
+test:  ## set up and run the whole suite: lint, types, SQLite, PostgreSQL, browser
+	@bash scripts/test.sh
+
+lint:  ## ruff and mypy only
+	@bash scripts/test.sh lint
+
+setup:  ## install everything the tests need, run nothing
+	@bash scripts/setup.sh test

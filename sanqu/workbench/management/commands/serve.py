@@ -1,0 +1,97 @@
+"""`sanqu serve`: the production web server (granian, WSGI) and the task worker, together.
+
+Ctrl-C (or SIGTERM) stops both; if either stops on its own, the other is stopped too and the
+command exits with an error, so a supervisor notices.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+def demo_accounts_text() -> str:
+    """The demo accounts and their password, for the person who just started the demo."""
+    from sanqu.accounts.models import Membership
+
+    lines = ["Demo accounts (演示账号):"]
+    memberships = Membership.objects.select_related("user", "region", "organisation").order_by("user_id")
+    for membership in memberships:
+        where = membership.organisation or membership.region
+        lines.append(f"  {membership.user.username:<10} {membership.get_role_display()} · {where}")
+    password = os.environ.get("SANQU_DEMO_PASSWORD") or _stored_demo_password()
+    if password:
+        lines.append(f"Password for all (密码): {password}")
+    return "\n".join(lines)
+
+
+def _stored_demo_password() -> str:
+    path = settings.VAR_DIR / "demo-password"
+    return path.read_text().strip() if path.exists() else ""
+
+
+class Command(BaseCommand):
+    help = "Serve Sanqu with granian and run the task worker (Ctrl-C stops both)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("SANQU_WEB_WORKERS", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        web = [
+            sys.executable, "-m", "granian", "--interface", "wsgi",
+            "--host", options["host"], "--port", str(options["port"]),
+            "--workers", str(options["workers"]), "--no-access-log",
+            "sanqu.wsgi:application",
+        ]  # fmt: skip
+        commands = {"web": web}
+        if not options["no_worker"]:
+            commands["worker"] = [sys.executable, "-m", "sanqu.cli", "db_worker", "--interval", "1"]
+        processes = {name: subprocess.Popen(command) for name, command in commands.items()}  # noqa: S603
+
+        self.stdout.write(
+            self.style.SUCCESS(f"Sanqu: http://{options['host']}:{options['port']}/  (Ctrl-C to stop)")
+        )
+        if settings.SANQU_DEMO:
+            self.stdout.write(demo_accounts_text())
+
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    self.stderr.write(f"{name} stopped (exit {process.returncode}); stopping Sanqu.")
+                    exit_code = process.returncode or 1
+                    stopping = True
+            time.sleep(0.5)
+        self._terminate(processes)
+        if exit_code:
+            sys.exit(exit_code)
+
+    def _terminate(self, processes: dict[str, subprocess.Popen[bytes]]) -> None:
+        for process in processes.values():
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + 10
+        for process in processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.stdout.write("Sanqu stopped.")

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make run: set up, migrate the SQLite database under var/, load the demo when it is empty, and
+# serve Sanqu with a production web server and the task worker on http://127.0.0.1:${PORT:-8000}.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" run
+
+export SANQU_ENV=${SANQU_ENV:-development}
+export SANQU_DEMO=${SANQU_DEMO:-true}
+sanqu collectstatic --noinput --verbosity 0
+say "Database: ${DATABASE_URL:-var/sanqu.sqlite3}"
+sanqu migrate --noinput --verbosity 0
+sanqu demo --if-empty
+exec sanqu serve --port "${PORT:-8000}"

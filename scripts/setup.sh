@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Set up everything Sanqu needs on a fresh machine: a Python >= 3.12, uv, the Python and npm
+# dependencies from their lock files, the Debian packages, compiled translations and static files.
+# Usage: scripts/setup.sh [run|test]   (test adds Chromium, CJK fonts and PostgreSQL)
+# Sourced by run.sh and test.sh; sets PY, UV and puts .venv/bin on PATH.
+set -euo pipefail
+
+purpose=${1:-run}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export UV_PYTHON_DOWNLOADS=never
+export UV_LINK_MODE=${UV_LINK_MODE:-copy}
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
+
+python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
+
+find_python() {
+  local candidate path root
+  for candidate in "${SANQU_PYTHON:-}" python3.13 python3.12 python3; do
+    [[ -n $candidate ]] || continue
+    path=$(command -v "$candidate" 2>/dev/null) || continue
+    if python_ok "$path"; then echo "$path"; return 0; fi
+  done
+  root=$( (command -v pyenv >/dev/null && pyenv root) 2>/dev/null || echo "$HOME/.pyenv")
+  for path in $(ls -d "$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do
+    if python_ok "$path"; then echo "$path"; return 0; fi
+  done
+  return 1
+}
+
+PY=$(find_python) || die "Sanqu needs Python 3.12 or newer and none was found.
+   Install one, for example:  apt-get install -y python3.12 python3.12-venv
+   or with pyenv:             pyenv install 3.12
+   or point SANQU_PYTHON at an interpreter:  SANQU_PYTHON=/path/to/python3.12 make run"
+say "Python: $PY ($("$PY" -c 'import sys; print(sys.version.split()[0])'))"
+
+# Debian packages: gettext compiles the translations; the tests need Chromium, CJK fonts
+# (Chinese pages render as boxes without them) and PostgreSQL.
+packages=(gettext)
+if [[ $purpose == test ]]; then
+  packages+=(chromium fonts-noto-cjk postgresql)
+fi
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    say "Installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    die "Missing Debian packages. Run as root:  apt-get update && apt-get install -y ${missing[*]}"
+  fi
+fi
+
+# uv, installed beside the interpreter when it is not on the PATH.
+UV=$(command -v uv 2>/dev/null || true)
+if [[ -z $UV && -x $(dirname "$PY")/uv ]]; then UV=$(dirname "$PY")/uv; fi
+if [[ -z $UV ]]; then
+  say "Installing uv"
+  "$PY" -m pip install --quiet --disable-pip-version-check uv 2>/dev/null \
+    || "$PY" -m pip install --quiet --disable-pip-version-check --user uv
+  UV=$(dirname "$PY")/uv
+  [[ -x $UV ]] || UV=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts", "posix_user"))')/uv
+fi
+[[ -x $UV ]] || die "uv could not be installed with $PY -m pip"
+
+say "Python dependencies (uv.lock)"
+"$UV" sync --frozen --quiet -p "$PY"
+export PATH="$ROOT/.venv/bin:$PATH"
+
+say "Front-end assets (package-lock.json)"
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  command -v npm >/dev/null || die "npm is needed for the front-end assets: apt-get install -y nodejs npm"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+say "Translations and static files"
+(cd sanqu && django-admin compilemessages --verbosity 0)
+mkdir -p var
