@@ -18,13 +18,13 @@ python_ok() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) els
 
 find_python() {
   local candidate path root
-  for candidate in "${SANQU_PYTHON:-}" python3.13 python3.12 python3; do
+  for candidate in "${SANQU_PYTHON:-}" python3.12 python3.13 python3; do
     [[ -n $candidate ]] || continue
     path=$(command -v "$candidate" 2>/dev/null) || continue
     if python_ok "$path"; then echo "$path"; return 0; fi
   done
   root=$( (command -v pyenv >/dev/null && pyenv root) 2>/dev/null || echo "$HOME/.pyenv")
-  for path in $(ls -d "$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do
+  for path in $(ls -d "$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V); do
     if python_ok "$path"; then echo "$path"; return 0; fi
   done
   return 1
@@ -79,5 +79,5 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 say "Translations and static files"
-(cd sanqu && django-admin compilemessages --verbosity 0)
+(cd sanqu && django-admin compilemessages --verbosity 0)  # only our catalogue, not .venv's
 mkdir -p var
