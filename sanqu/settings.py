@@ -199,6 +199,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
+    BASE_DIR / "sanqu" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
@@ -215,8 +216,14 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = env_str("SANQU_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Mail goes to files under var/mail unless a real backend is configured (SMTP on the intranet).
+_mail_backend = env_str("SANQU_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _mail_backend,
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")} if _mail_backend.endswith(".filebased.EmailBackend") else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("SANQU_FROM_EMAIL", "sanqu@localhost")
 
 WAGTAIL_SITE_NAME = "三区 Sanqu"

@@ -11,5 +11,5 @@ os.environ.setdefault("SANQU_STATICFILES_BACKEND", "django.contrib.staticfiles.s
 from sanqu.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 AXES_ENABLED = True
