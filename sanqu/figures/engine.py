@@ -1,0 +1,159 @@
+"""The programme's headline figures (DESIGN.md §3, the seed table), computed from records.
+
+Every figure is for a scope (a region and its whole subtree, found by `Region.path` prefix) and
+an as-of date D. The county-based figures look at the county a record names (the dispatch's
+receiving county, the trainee's recommending county, the organisation's home county, the county a
+certificate was obtained in), so a scope below county level holds no counties and gives zeros.
+
+The baseline is 31 December of the year before the first programme year. Baseline figures use
+the same definitions at that date over *the same counties*: the receiving counties as of D.
+(At the baseline date no county is receiving yet, so "the 17 counties before 2013" is the only
+reading that gives the seed's "增长 7.3 倍".)
+
+Each figure is one aggregate query, so the cost does not grow with the number of records'
+Python objects: a fixed number of queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from sanqu.incentives.models import IncentivePolicy
+from sanqu.orgs.models import Organisation
+from sanqu.projects.models import ProgrammeYear, ReceivingCounty
+from sanqu.regions.lookup import find_region
+from sanqu.regions.models import Region
+from sanqu.training.models import Trainee
+from sanqu.workforce.models import Certificate, Dispatch
+
+# The keys of compute_figures(), in the order people read them, with their labels.
+FIGURE_LABELS = {
+    "receiving_counties": _("受援区县"),
+    "dispatched_total": _("累计选派社工（人次）"),
+    "dispatched_people": _("累计选派社工（人）"),
+    "trained_total": _("累计培养本土人才（人）"),
+    "organisations_total": _("受援区县社会工作组织"),
+    "organisations_by_type": _("社会工作组织（按类型）"),
+    "counties_with_organisations": _("有社会工作组织的受援区县"),
+    "organisations_baseline": _("基期社会工作组织"),
+    "organisations_added": _("较基期新增社会工作组织"),
+    "certified_total": _("持证社会工作者（人）"),
+    "certified_baseline": _("基期持证社会工作者（人）"),
+    "certified_growth_multiple": _("持证社会工作者较基期增长（倍）"),
+    "incentive_counties": _("出台人才激励政策的受援区县"),
+}
+
+
+class FigureError(ValueError):
+    """Bad input for a figure (an unknown scope, a date that is not a date); the message is for people."""
+
+
+def resolve_scope(code: str) -> Region:
+    """The region a scope code names; former codes work (500234 is 开州区 now)."""
+    region = find_region(code)
+    if region is None:
+        raise FigureError(_("找不到区划代码或名称“%(code)s”。") % {"code": code})
+    return region
+
+
+def parse_as_of(text: str) -> dt.date:
+    """A real calendar date written YYYY-MM-DD (2018-02-30 is refused)."""
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise FigureError(
+            _("日期“%(value)s”无效：请写成 YYYY-MM-DD 格式的真实日期，例如 2018-07-10。") % {"value": text}
+        ) from None
+
+
+def baseline_date() -> dt.date | None:
+    """31 December of the year before the first programme year (None before any year exists)."""
+    first = ProgrammeYear.objects.order_by("year").values_list("year", flat=True).first()
+    return dt.date(first - 1, 12, 31) if first is not None else None
+
+
+def receiving_counties(*, scope: Region, as_of: dt.date) -> QuerySet[Region]:
+    """Counties in scope that took part in a programme year that had started by the date."""
+    return Region.objects.filter(
+        level=Region.Level.COUNTY,
+        path__startswith=scope.path,
+        receiving_years__programme_year__starts_on__lte=as_of,
+    ).distinct()
+
+
+def _active_on(day: dt.date) -> Q:
+    return Q(registered_on__lte=day) & (Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=day))
+
+
+def growth_multiple(*, total: int, baseline: int) -> float | None:
+    """(total - baseline) / baseline to one decimal: the strict reading of "增长 N 倍"."""
+    if baseline == 0:
+        return None
+    multiple = (Decimal(total - baseline) / Decimal(baseline)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return float(multiple)
+
+
+def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
+    """The seed table's figures for the scope at the date (keys as in FIGURE_LABELS)."""
+    baseline = baseline_date() or as_of
+    in_scope = Q(county__path__startswith=scope.path)
+    counties = receiving_counties(scope=scope, as_of=as_of)
+    county_ids = counties.values("pk")
+
+    receiving = ReceivingCounty.objects.filter(
+        programme_year__starts_on__lte=as_of,
+        county__level=Region.Level.COUNTY,
+        county__path__startswith=scope.path,
+    ).aggregate(n=Count("county", distinct=True))["n"]
+
+    dispatched = Dispatch.objects.filter(in_scope, started_on__lte=as_of).aggregate(
+        total=Count("pk"), people=Count("person", distinct=True)
+    )
+
+    trained = Trainee.objects.filter(in_scope, completed_on__lte=as_of).aggregate(
+        n=Count("person", distinct=True)
+    )["n"]
+
+    kinds = list(Organisation.Kind.values)
+    active = _active_on(as_of)
+    organisations = Organisation.objects.filter(social_work=True, home_county__in=county_ids).aggregate(
+        total=Count("pk", filter=active),
+        counties=Count("home_county", distinct=True, filter=active),
+        baseline=Count("pk", filter=_active_on(baseline)),
+        **{f"kind_{kind}": Count("pk", filter=active & Q(kind=kind)) for kind in kinds},
+    )
+
+    certified = Certificate.objects.filter(county__in=county_ids).aggregate(
+        total=Count("person", distinct=True, filter=Q(obtained_on__lte=as_of)),
+        baseline=Count("person", distinct=True, filter=Q(obtained_on__lte=baseline)),
+    )
+
+    incentive = (
+        IncentivePolicy.objects.filter(county__in=county_ids, effective_from__lte=as_of)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=as_of))
+        .aggregate(n=Count("county", distinct=True))["n"]
+    )
+
+    return {
+        "receiving_counties": receiving,
+        "dispatched_total": dispatched["total"],
+        "dispatched_people": dispatched["people"],
+        "trained_total": trained,
+        "organisations_total": organisations["total"],
+        "organisations_by_type": {kind: organisations[f"kind_{kind}"] for kind in kinds},
+        "counties_with_organisations": organisations["counties"],
+        "organisations_baseline": organisations["baseline"],
+        "organisations_added": organisations["total"] - organisations["baseline"],
+        "certified_total": certified["total"],
+        "certified_baseline": certified["baseline"],
+        "certified_growth_multiple": growth_multiple(
+            total=certified["total"], baseline=certified["baseline"]
+        ),
+        "incentive_counties": incentive,
+    }

@@ -1,0 +1,58 @@
+"""`sanqu figures --scope 500000 --as-of 2018-07-10 [--json]`: the seed table from the records."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanqu.figures.engine import (
+    FIGURE_LABELS,
+    FigureError,
+    baseline_date,
+    compute_figures,
+    parse_as_of,
+    resolve_scope,
+)
+from sanqu.orgs.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Compute the programme's headline figures for a region and a date."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scope", default="500000", help="Region code or name (former codes work); default 500000."
+        )
+        parser.add_argument("--as-of", dest="as_of", help="Date YYYY-MM-DD; default today.")
+        parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            as_of = parse_as_of(options["as_of"]) if options["as_of"] else timezone.localdate()
+            scope = resolve_scope(options["scope"])
+        except FigureError as error:
+            raise CommandError(str(error)) from error
+        figures = compute_figures(scope=scope, as_of=as_of)
+        if options["json"]:
+            self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
+            return
+        baseline = baseline_date()
+        self.stdout.write(
+            _("%(scope)s（%(code)s）截至 %(as_of)s")
+            % {"scope": scope.name, "code": scope.code, "as_of": as_of.isoformat()}
+        )
+        if baseline is not None:
+            self.stdout.write(_("基期：%(date)s") % {"date": baseline.isoformat()})
+        kind_labels = dict(Organisation.Kind.choices)
+        for key, label in FIGURE_LABELS.items():
+            value = figures[key]
+            if isinstance(value, dict):
+                self.stdout.write(f"{label}：")
+                for kind, count in value.items():
+                    self.stdout.write(f"  {kind_labels[kind]}：{count}")
+            else:
+                self.stdout.write(f"{label}：{'—' if value is None else value}")
