@@ -25,7 +25,12 @@ class Region(models.Model):
     short_name = models.CharField(_("简称"), max_length=50, blank=True, db_index=True)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级"),
     )
     path = models.CharField(_("代码前缀"), max_length=12, unique=True, editable=False)
 
@@ -72,7 +77,9 @@ class RegionCode(models.Model):
     ID card, a ledger or a command line still finds it.
     """
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="former_codes", verbose_name=_("现区划"))
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="former_codes", verbose_name=_("现区划")
+    )
     code = models.CharField(_("原区划代码"), max_length=12, unique=True)
     name = models.CharField(_("原名称"), max_length=100)
     valid_until = models.DateField(_("停用日期"))
@@ -97,7 +104,9 @@ class Station(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.ROOM)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stations", verbose_name=_("所在区划"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="stations", verbose_name=_("所在区划")
+    )
     organisation = models.ForeignKey(
         "orgs.Organisation",
         on_delete=models.SET_NULL,
@@ -117,7 +126,8 @@ class Station(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="station_unique_name_in_region"),
             models.CheckConstraint(
-                condition=models.Q(closed_on__isnull=True) | models.Q(opened_on__isnull=True)
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(opened_on__isnull=True)
                 | models.Q(closed_on__gte=models.F("opened_on")),
                 name="station_closed_after_opened",
             ),
