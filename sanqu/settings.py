@@ -156,7 +156,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Lockout after repeated failures (django-axes) and idle-session timeout.
 AXES_FAILURE_LIMIT = env_int("SANQU_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
+# Lock the account, not the address: a county office shares one NAT address, and locking it would
+# lock out every colleague (hence axes.W006 is silenced on purpose).
 AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 SANQU_IDLE_TIMEOUT = env_int("SANQU_IDLE_TIMEOUT_SECONDS", 30 * 60)
