@@ -25,9 +25,28 @@ class Role(models.TextChoices):
 # Registries kept in the back office, by app label and model name.
 REGISTRIES = [
     ("regions", "region"),
+    ("regions", "regioncode"),
     ("regions", "station"),
     ("orgs", "organisation"),
     ("workforce", "person"),
+    ("workforce", "dispatch"),
+    ("workforce", "certificate"),
+    ("training", "trainee"),
+    ("incentives", "incentivepolicy"),
+    ("projects", "programmeyear"),
+    ("projects", "receivingcounty"),
+]
+# The region tree is loaded from the division dataset, never typed: only superusers write it.
+LOADED_REGISTRIES = [("regions", "region"), ("regions", "regioncode")]
+# What a county officer keeps for its county.
+COUNTY_REGISTRIES = [
+    ("regions", "station"),
+    ("orgs", "organisation"),
+    ("workforce", "person"),
+    ("workforce", "dispatch"),
+    ("workforce", "certificate"),
+    ("training", "trainee"),
+    ("incentives", "incentivepolicy"),
 ]
 
 
@@ -42,11 +61,13 @@ UNMASK = "workforce.unmask_person"
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.CITY_ADMIN: {ADMIN_ACCESS, VIEW_AUDIT, UNMASK}
-    | _perms(("add", "change", "delete", "view"), REGISTRIES),
+    | _perms(("view",), REGISTRIES)
+    | _perms(("add", "change", "delete"), [m for m in REGISTRIES if m not in LOADED_REGISTRIES])
+    | _perms(("add", "change", "delete", "view"), [("accounts", "membership")]),
     Role.CITY_VIEWER: {ADMIN_ACCESS} | _perms(("view",), REGISTRIES),
     Role.COUNTY_OFFICER: {ADMIN_ACCESS, UNMASK}
     | _perms(("view",), REGISTRIES)
-    | _perms(("add", "change"), [("regions", "station"), ("orgs", "organisation"), ("workforce", "person")]),
+    | _perms(("add", "change"), COUNTY_REGISTRIES),
     Role.ORG_MANAGER: {UNMASK} | _perms(("view",), [("orgs", "organisation"), ("workforce", "person")]),
     Role.SOCIAL_WORKER: set(),
     Role.SUPERVISOR: set(),
