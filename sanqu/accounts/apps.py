@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "sanqu.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from django.contrib.auth import signals as auth_signals
+
+        from sanqu.accounts import signals
+
+        auth_signals.user_logged_in.connect(signals.on_logged_in, dispatch_uid="sanqu_audit_login")
+        auth_signals.user_logged_out.connect(signals.on_logged_out, dispatch_uid="sanqu_audit_logout")
+        auth_signals.user_login_failed.connect(
+            signals.on_login_failed, dispatch_uid="sanqu_audit_login_failed"
+        )

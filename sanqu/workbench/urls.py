@@ -4,4 +4,5 @@ from sanqu.workbench import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("audit/", views.audit_log, name="audit_log"),
 ]

@@ -1,0 +1,34 @@
+"""What the top bar shows a user: who they are, in which roles, and where they may go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sanqu.accounts.roles import ADMIN_ACCESS, VIEW_AUDIT
+from sanqu.accounts.scoping import scope_of
+
+
+@dataclass(frozen=True)
+class Navigation:
+    name: str = ""
+    roles: tuple[str, ...] = ()
+    people: bool = False
+    admin: bool = False
+    audit: bool = False
+
+
+def navigation_for(*, user: Any) -> Navigation:
+    if user is None or not user.is_authenticated:
+        return Navigation()
+    roles = tuple(
+        f"{membership.get_role_display()} · {membership.region.name}"
+        for membership in user.memberships.select_related("region").order_by("role", "region__code")
+    )
+    return Navigation(
+        name=str(user),
+        roles=roles,
+        people=not scope_of(user).is_empty,
+        admin=user.has_perm(ADMIN_ACCESS),
+        audit=user.has_perm(VIEW_AUDIT),
+    )
