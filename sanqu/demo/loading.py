@@ -1,0 +1,85 @@
+"""Loading the demo into the database: emptiness check, reset and the whole build in one go."""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Model, ProtectedError, Q, RestrictedError
+from django.utils.translation import gettext as _
+
+from sanqu.accounts.models import Membership
+from sanqu.demo import plan
+from sanqu.demo.accounts import USERNAMES, build_accounts
+from sanqu.demo.builder import build_programme
+from sanqu.demo.workforce import build_workforce
+from sanqu.incentives.models import IncentivePolicy
+from sanqu.orgs.models import Organisation
+from sanqu.projects.models import ProgrammeYear, ReceivingCounty
+from sanqu.regions.models import Station
+from sanqu.training.models import Trainee
+from sanqu.workforce.models import Certificate, Dispatch, Person, Supervision
+
+# The domain records the demo writes, in an order that deletes children before parents. Regions
+# stay (load_regions is idempotent and records elsewhere may point at them), and so do user
+# accounts and the audit trail: accounts are refreshed, the audit trail is never edited.
+DOMAIN_MODELS: list[type[Model]] = [
+    Supervision,
+    Certificate,
+    Dispatch,
+    Trainee,
+    IncentivePolicy,
+    ReceivingCounty,
+    ProgrammeYear,
+    Station,
+    Person,
+    Organisation,
+]
+
+
+def database_is_empty() -> bool:
+    """No programme data yet (regions and user accounts alone do not count)."""
+    return not any(model._default_manager.exists() for model in (ProgrammeYear, Organisation, Person))
+
+
+def flush_domain_data() -> None:
+    """Delete the programme's records, and the memberships that point at them or at demo users."""
+    Membership.objects.filter(
+        Q(user__username__in=USERNAMES) | Q(organisation__isnull=False) | Q(person__isnull=False)
+    ).delete()
+    for model in DOMAIN_MODELS:
+        try:
+            model._default_manager.all().delete()
+        except (ProtectedError, RestrictedError) as error:
+            blocking = sorted({str(obj._meta.verbose_name) for obj in error.args[1]})
+            raise CommandError(
+                _("无法清空%(model)s：仍有%(blocking)s记录引用它们。")
+                % {"model": model._meta.verbose_name, "blocking": "、".join(blocking)}
+            ) from error
+
+
+@dataclass(frozen=True)
+class Loaded:
+    memberships: list[Membership]
+    regions_report: str
+
+
+def load_demo(*, reset: bool, password: str) -> Loaded:
+    """Regions, then the programme, people and accounts, all in one transaction."""
+    with transaction.atomic():
+        regions_output = io.StringIO()
+        call_command("load_regions", stdout=regions_output)
+        if not database_is_empty():
+            if not reset:
+                raise CommandError(
+                    _("数据库中已有业务数据，未载入演示数据。要清空后重新载入，请使用 --reset。")
+                )
+            flush_domain_data()
+        rng = random.Random(plan.SEED)  # noqa: S311 (made-up data that must be the same every run)
+        programme = build_programme(rng)
+        workforce = build_workforce(rng, programme)
+        memberships = build_accounts(programme=programme, workforce=workforce, password=password)
+    return Loaded(memberships=memberships, regions_report=regions_output.getvalue())
