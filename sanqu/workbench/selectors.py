@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
@@ -70,8 +70,7 @@ def _tiles(figures: dict[str, object], keys: tuple[str, ...]) -> list[Tile]:
 
 
 def _organisation_kinds(figures: dict[str, object]) -> list[tuple[str, int]]:
-    by_type = figures.get("organisations_by_type") or {}
-    assert isinstance(by_type, dict)  # noqa: S101 - the engine's documented shape
+    by_type = cast(dict[str, int], figures.get("organisations_by_type") or {})
     return [(str(Organisation.Kind(kind).label), count) for kind, count in by_type.items() if count]
 
 
@@ -123,9 +122,10 @@ def _county_panel(membership: Membership, scope: Scope, *, today: dt.date) -> Pa
     figures = compute_figures(scope=county, as_of=today)
     dispatches = _in_region(_dispatches(scope), lookup="county", region=county)
     serving = _serving(dispatches, today=today)
-    ending_soon = serving.filter(
-        planned_end_on__gte=today, planned_end_on__lte=today + dt.timedelta(days=ENDING_SOON_DAYS)
-    ).order_by("planned_end_on", "person__name")
+    # Ending soon, or already past the planned end while still recorded as serving.
+    ending_soon = serving.filter(planned_end_on__lte=today + dt.timedelta(days=ENDING_SOON_DAYS)).order_by(
+        "planned_end_on", "person__name"
+    )
     without_station = serving.filter(station__isnull=True).order_by("person__name")
     organisations = scope.filter(Organisation.objects.all(), region="home_county", organisation="id")
     without_credit_code = (

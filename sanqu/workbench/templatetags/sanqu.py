@@ -29,3 +29,16 @@ def figure(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,.1f}"
     return str(value)
+
+
+@register.filter
+def days_after(day: dt.date | None, today: dt.date | None) -> int | None:
+    """Whole days from `today` to `day` (negative once the day has passed)."""
+    if day is None or today is None:
+        return None
+    return (day - today).days
+
+
+@register.filter
+def abs_days(value: int | None) -> int:
+    return abs(value or 0)

@@ -85,7 +85,9 @@ def test_it_shows_a_county_officer_what_needs_attention(posted: World, as_user) 
     assert "需要关注" in content
     attention = content[content.index("需要关注") : content.index("城口县关键数字")]
     # Ending within 30 days: 张小燕, not the worker (200 days left).
-    ending = attention[attention.index("天内期满的派驻") : attention.index("在岗但未登记服务站点的社工")]
+    ending = attention[
+        attention.index("天内期满或已超期的派驻") : attention.index("在岗但未登记服务站点的社工")
+    ]
     assert "张小燕" in ending and "李晓梅" not in ending
     assert (TODAY + dt.timedelta(days=12)).isoformat() in ending
     # Serving without a station: 张小燕 again.
@@ -178,3 +180,20 @@ def test_it_loads_no_inline_script_without_a_nonce(world: World, as_user) -> Non
     for tag in content.split("<script")[1:]:
         assert 'nonce="' in tag.split(">")[0]
     assert " onclick=" not in content
+
+
+def test_it_flags_a_dispatch_still_serving_past_its_planned_end(world: World, as_user) -> None:
+    make_dispatch(
+        person=world.worker_person,
+        county=world.chengkou,
+        organisation=world.yangguang,
+        started_on=TODAY - dt.timedelta(days=400),
+        planned_end_on=TODAY - dt.timedelta(days=35),
+        station=world.station,
+    )
+    county = _home(as_user("chengkou"))
+    attention = county[county.index("天内期满或已超期的派驻") : county.index("在岗但未登记服务站点的社工")]
+    assert "李晓梅" in attention and "已超期 35 天" in attention
+    worker = _home(as_user("worker"))
+    assert "记录仍为在岗" in worker
+    assert "dispatch__days-value" not in worker
