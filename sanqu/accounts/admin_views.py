@@ -144,7 +144,7 @@ class MaskedExportIndexView(snippet_views.IndexView):
         return bool(self.request.user.has_perm(UNMASK))
 
     def to_row_dict(self, item: Any) -> dict[str, Any]:
-        row = super().to_row_dict(item)
+        row = {field: _export_value(item, field) for field in self.list_export}
         if not self.unmasked:
             for field in self.sensitive_export:
                 value = row.get(field)
@@ -170,6 +170,19 @@ class MaskedExportIndexView(snippet_views.IndexView):
                 request=self.request,
             )
         return super().render_to_response(context, **response_kwargs)
+
+
+def _export_value(item: Any, field: str) -> Any:
+    """`a.b.c` of the item, through empty relations (None), using get_FOO_display for choices."""
+    value = item
+    *path, last = field.split(".")
+    for name in path:
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    display = getattr(value, f"get_{last}_display", None)
+    value = display() if callable(display) else getattr(value, last, None)
+    return str(value) if isinstance(value, dict | list) else value
 
 
 # Choosers limited to the scope.

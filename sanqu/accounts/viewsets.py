@@ -159,7 +159,8 @@ class MembershipViewSet(ScopedSnippetViewSet):
 class AuditEntryFilterSet(WagtailFilterSet):
     action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditEntry.Action.choices)
     object_type = django_filters.CharFilter(label=_("对象类型"), lookup_expr="exact")
-    at = django_filters.DateFromToRangeFilter(label=_("时间"))
+    since = django_filters.DateFilter(label=_("起始日期"), field_name="at", lookup_expr="date__gte")
+    until = django_filters.DateFilter(label=_("截止日期"), field_name="at", lookup_expr="date__lte")
 
     class Meta:
         model = AuditEntry

@@ -18,7 +18,9 @@ class Organisation(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
     social_work = models.BooleanField(
-        _("社会工作组织"), default=True, help_text=_("登记的社会工作服务机构、行业协会等；高校等派出单位不计入")
+        _("社会工作组织"),
+        default=True,
+        help_text=_("登记的社会工作服务机构、行业协会等；高校等派出单位不计入"),
     )
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     home_county = models.ForeignKey(
@@ -34,9 +36,13 @@ class Organisation(models.Model):
         ordering = ["home_county__code", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["credit_code"], condition=~models.Q(credit_code=""), name="organisation_unique_credit_code"
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="organisation_unique_credit_code",
             ),
-            models.UniqueConstraint(fields=["home_county", "name"], name="organisation_unique_name_in_county"),
+            models.UniqueConstraint(
+                fields=["home_county", "name"], name="organisation_unique_name_in_county"
+            ),
             models.CheckConstraint(
                 condition=models.Q(deregistered_on__isnull=True)
                 | models.Q(deregistered_on__gte=models.F("registered_on")),

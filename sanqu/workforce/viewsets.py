@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 
 from sanqu.accounts.admin_views import ScopedForm, ScopedSnippetViewSet, county_filter, panels
 from sanqu.accounts.models import User
@@ -52,7 +53,7 @@ class PersonFilterSet(WagtailFilterSet):
 class PersonViewSet(ScopedSnippetViewSet):
     model = Person
     icon = "user"
-    list_display = ["name", "id_number_masked", "sex", "county", "organisation"]
+    list_display = ["name", Column("id_number_masked", label=_("身份证号")), "sex", "county", "organisation"]
     list_export = ["name", "id_number", "sex", "phone", "county.name", "organisation.name"]
     export_headings = {
         "name": _("姓名"),
@@ -126,6 +127,12 @@ class DispatchForm(ScopedForm):
         if "planned_end_on" in self.fields:
             self.fields["planned_end_on"].required = False
             self.fields["planned_end_on"].help_text = _("留空则为开始日期起一年")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("status") == Dispatch.Status.LEFT_EARLY and not (data.get("leave_reason") or "").strip():
+            self.add_error("leave_reason", _("提前离岗须填写离岗原因。"))
+        return data
 
 
 class DispatchFilterSet(WagtailFilterSet):
