@@ -10,8 +10,7 @@ the same definitions at that date over *the same counties*: the receiving counti
 (At the baseline date no county is receiving yet, so "the 17 counties before 2013" is the only
 reading that gives the seed's "增长 7.3 倍".)
 
-Each figure is one aggregate query, so the cost does not grow with the number of records'
-Python objects: a fixed number of queries whatever the data size.
+Each figure is one aggregate query: a fixed number of queries whatever the data size.
 """
 
 from __future__ import annotations
@@ -101,6 +100,9 @@ def growth_multiple(*, total: int, baseline: int) -> float | None:
 
 def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
     """The seed table's figures for the scope at the date (keys as in FIGURE_LABELS)."""
+    if not isinstance(scope, Region) or not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise FigureError(_("统计范围须为行政区划，统计日期须为日期。"))
+    # Without any programme year no county is receiving, so every figure is 0 whatever the baseline.
     baseline = baseline_date() or as_of
     in_scope = Q(county__path__startswith=scope.path)
     counties = receiving_counties(scope=scope, as_of=as_of)

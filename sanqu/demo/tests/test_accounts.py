@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import CommandError
 
+from sanqu.accounts.models import User
 from sanqu.demo.accounts import demo_password, generate_password
 from sanqu.demo.loading import database_is_empty
 
@@ -42,6 +43,6 @@ def test_it_keeps_a_generated_password_for_next_time(
     assert demo_password() == (password, False)
 
 
-def test_it_sees_an_empty_database_with_only_users(db: None, django_user_model: type) -> None:
-    django_user_model.objects.create(username="someone")
+def test_it_sees_an_empty_database_with_only_users(db: None) -> None:
+    User.objects.create(username="someone")
     assert database_is_empty()

@@ -191,6 +191,7 @@ def test_it_creates_one_account_per_role(demo: str, db: None) -> None:
     assert memberships["yangguang"].organisation is not None
     assert memberships["yangguang"].organisation.name == "重庆扬光社会工作服务中心"
     assert worker.person_id in scope_of(User.objects.get(username="mentor")).person_ids
+    assert worker.person is not None
     assert worker.user.display_name == worker.person.name
     assert "密码：Demo-password-2018" in demo
     assert "worker" in demo and "社工" in demo

@@ -141,3 +141,5 @@ def test_it_refuses_an_unknown_scope_and_a_bad_date(programme: Programme) -> Non
         with pytest.raises(FigureError, match="YYYY-MM-DD"):
             parse_as_of(text)
     assert parse_as_of("2099-01-01") == dt.date(2099, 1, 1)
+    with pytest.raises(FigureError):
+        compute_figures(scope=programme.chongqing, as_of="2014-12-31")  # type: ignore[arg-type]
