@@ -113,3 +113,10 @@ def test_it_unmasks_for_this_response_only_and_writes_an_audit_entry(world: Worl
 def test_it_lets_the_organisation_manager_unmask_its_own_people(world: World, as_user) -> None:
     assert as_user("yangguang").post(_url(world, "unmask/")).status_code == 200
     assert AuditEntry.objects.filter(action=AuditEntry.Action.UNMASK, actor=world["yangguang"]).count() == 1
+
+
+def test_it_explains_a_refusal_in_the_users_language(world: World, as_user) -> None:
+    not_found = as_user("wanzhou").get(_url(world)).content.decode()
+    assert "这个页面不存在，或者不在您的权限范围内。" in not_found
+    forbidden = as_user("worker").post(_url(world, "unmask/")).content.decode()
+    assert "您的角色不能进行这项操作" in forbidden
