@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SANQU_VAR_DIR", BASE_DIR / "var"))
@@ -46,7 +45,7 @@ SECRET_KEY = env_str("SANQU_SECRET_KEY")
 if not SECRET_KEY:
     if not DEVELOPMENT:
         raise ImproperlyConfigured("SANQU_SECRET_KEY must be set outside development.")
-    SECRET_KEY = "development-only-not-secret-" + "x" * 32  # noqa: S105
+    SECRET_KEY = "development-only-not-secret-" + "x" * 32
 
 ALLOWED_HOSTS = env_list("SANQU_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("SANQU_CSRF_TRUSTED_ORIGINS")
@@ -224,7 +223,9 @@ _mail_backend = env_str("SANQU_EMAIL_BACKEND", "django.core.mail.backends.fileba
 MAILERS = {
     "default": {
         "BACKEND": _mail_backend,
-        "OPTIONS": {"file_path": str(VAR_DIR / "mail")} if _mail_backend.endswith(".filebased.EmailBackend") else {},
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")}
+        if _mail_backend.endswith(".filebased.EmailBackend")
+        else {},
     }
 }
 DEFAULT_FROM_EMAIL = env_str("SANQU_FROM_EMAIL", "sanqu@localhost")
@@ -250,6 +251,14 @@ SANQU_DEMO = env_bool("SANQU_DEMO", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_warnings": {"class": "logging.StreamHandler", "level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env_str("SANQU_LOG_LEVEL", "WARNING")},
+    # The task worker logs every task it runs at INFO; keep its warnings and failures only.
+    "loggers": {
+        name: {"handlers": ["console_warnings"], "propagate": False}
+        for name in ("django.tasks", "django_tasks_db")
+    },
 }

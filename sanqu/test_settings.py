@@ -8,7 +8,7 @@ os.environ.setdefault("SANQU_FIELD_KEYS", "t1:dGVzdC1maWVsZC1rZXktMDAwMDAwMDAwMD
 os.environ.setdefault("SANQU_LOOKUP_KEY", "dGVzdC1sb29rdXAta2V5LTAwMDAwMDAwMDAwMDAwMDAwMA==")
 os.environ.setdefault("SANQU_STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
-from sanqu.settings import *  # noqa: E402, F403
+from sanqu.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

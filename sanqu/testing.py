@@ -40,8 +40,14 @@ class World:
 _sequence = iter(range(100, 1000))
 
 
-def make_person(name: str, county: Region, *, organisation: Organisation | None = None, born: dt.date | None = None,
-                address: str = "500229") -> Person:
+def make_person(
+    name: str,
+    county: Region,
+    *,
+    organisation: Organisation | None = None,
+    born: dt.date | None = None,
+    address: str = "500229",
+) -> Person:
     person = Person(name=name, county=county, organisation=organisation)
     person.set_id_number(idnumber.make(address, born or dt.date(1990, 5, 17), next(_sequence)))
     person.full_clean()
@@ -58,8 +64,12 @@ def make_user(username: str, *memberships: tuple[str, Region, dict[str, object]]
 
 def build_world() -> World:
     chongqing = Region.objects.create(code="500000", name="重庆市", level=Region.Level.PROVINCE)
-    chengkou = Region.objects.create(code="500229", name="城口县", level=Region.Level.COUNTY, parent=chongqing)
-    jiming = Region.objects.create(code="500229212", name="鸡鸣乡", level=Region.Level.TOWNSHIP, parent=chengkou)
+    chengkou = Region.objects.create(
+        code="500229", name="城口县", level=Region.Level.COUNTY, parent=chongqing
+    )
+    jiming = Region.objects.create(
+        code="500229212", name="鸡鸣乡", level=Region.Level.TOWNSHIP, parent=chengkou
+    )
     wanzhou = Region.objects.create(code="500101", name="万州区", level=Region.Level.COUNTY, parent=chongqing)
     yangguang = Organisation.objects.create(
         name="重庆扬光社会工作服务中心",
@@ -77,8 +87,12 @@ def build_world() -> World:
     station = Station.objects.create(name="鸡鸣乡社会工作站", kind=Station.Kind.STATION, region=jiming)
     worker_person = make_person("李晓梅", chengkou, organisation=yangguang)
     mentor_person = make_person("王建国", chengkou, organisation=yangguang, born=dt.date(1975, 2, 3))
-    Supervision.objects.create(supervisor=mentor_person, supervisee=worker_person, started_on=dt.date(2017, 3, 1))
-    world = World(chongqing, chengkou, jiming, wanzhou, yangguang, wanzhou_org, station, worker_person, mentor_person)
+    Supervision.objects.create(
+        supervisor=mentor_person, supervisee=worker_person, started_on=dt.date(2017, 3, 1)
+    )
+    world = World(
+        chongqing, chengkou, jiming, wanzhou, yangguang, wanzhou_org, station, worker_person, mentor_person
+    )
     world.users = {
         "city": make_user("city", (Role.CITY_ADMIN, chongqing, {})),
         "leader": make_user("leader", (Role.CITY_VIEWER, chongqing, {})),

@@ -9,5 +9,5 @@ export SANQU_DEMO=${SANQU_DEMO:-true}
 sanqu collectstatic --noinput --verbosity 0
 say "Database: ${DATABASE_URL:-var/sanqu.sqlite3}"
 sanqu migrate --noinput --verbosity 0
-sanqu demo --if-empty
+sanqu demo --if-empty --verbosity 0
 exec sanqu serve --port "${PORT:-8000}"

@@ -25,7 +25,9 @@ class User(AbstractUser):
 class Membership(models.Model):
     """One role of a user, in a region and, for organisation roles, an organisation."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户")
+    )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("行政区划")

@@ -138,7 +138,7 @@ def _outermost(paths: list[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def get_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
+def get_or_404[M: models.Model](queryset: models.QuerySet[M], **lookup: Any) -> M:
     """The record from a scoped queryset, or 404 (never 403: no leak of existence)."""
     try:
         return queryset.get(**lookup)

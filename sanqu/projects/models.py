@@ -16,7 +16,9 @@ class ProgrammeYear(models.Model):
         verbose_name_plural = _("年度")
         ordering = ["year"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")), name="year_ends_after_start")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="year_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -40,7 +42,9 @@ class ReceivingCounty(models.Model):
         verbose_name_plural = _("受援区县")
         ordering = ["programme_year__year", "county__code"]
         constraints = [
-            models.UniqueConstraint(fields=["programme_year", "county"], name="receiving_county_unique_per_year")
+            models.UniqueConstraint(
+                fields=["programme_year", "county"], name="receiving_county_unique_per_year"
+            )
         ]
 
     def __str__(self) -> str:

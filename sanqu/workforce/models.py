@@ -79,7 +79,9 @@ class Dispatch(models.Model):
         PASS = "pass", _("合格")
         FAIL = "fail", _("不合格")
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("社工"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("社工")
+    )
     programme_year = models.ForeignKey(
         "projects.ProgrammeYear", on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("年度")
     )
@@ -138,7 +140,9 @@ class Certificate(models.Model):
         INTERMEDIATE = "intermediate", _("社会工作师")
         SENIOR = "senior", _("高级社会工作师")
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("持证人"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("持证人")
+    )
     level = models.CharField(_("等级"), max_length=12, choices=Level.choices)
     obtained_on = models.DateField(_("取得日期"))
     number = models.CharField(_("证书编号"), max_length=40, blank=True)

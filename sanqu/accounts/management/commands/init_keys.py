@@ -20,4 +20,6 @@ class Command(BaseCommand):
         if path.exists():
             raise CommandError(f"{path} exists; refusing to replace keys that encrypt data (密钥文件已存在).")
         write_key_file(path)
-        self.stdout.write(self.style.SUCCESS(f"Keys written to {path} (mode 600). Back it up apart from the data."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Keys written to {path} (mode 600). Back it up apart from the data.")
+        )

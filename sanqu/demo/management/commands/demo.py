@@ -49,6 +49,8 @@ class Command(BaseCommand):
         for key in ("receiving_counties", "dispatched_total", "trained_total", "organisations_total",
                     "certified_total", "incentive_counties"):  # fmt: skip
             self.stdout.write(f"  {FIGURE_LABELS[key]}：{figures[key]}")
+        if options["verbosity"] == 0:
+            return  # `sanqu serve` prints the accounts when it starts
         self.stdout.write(_("演示账号（密码相同）："))
         for membership in loaded.memberships:
             user = membership.user

@@ -15,26 +15,25 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 
 def demo_accounts_text() -> str:
     """The demo accounts and their password, for the person who just started the demo."""
     from sanqu.accounts.models import Membership
+    from sanqu.demo.accounts import PASSWORD_ENV, password_file
 
-    lines = ["Demo accounts (演示账号):"]
+    lines = [_("演示账号（密码相同）：")]
     memberships = Membership.objects.select_related("user", "region", "organisation").order_by("user_id")
     for membership in memberships:
-        where = membership.organisation or membership.region
-        lines.append(f"  {membership.user.username:<10} {membership.get_role_display()} · {where}")
-    password = os.environ.get("SANQU_DEMO_PASSWORD") or _stored_demo_password()
+        user, where = membership.user, membership.organisation or membership.region
+        lines.append(f"  {user.username:<10} {user.display_name}  {membership.get_role_display()} · {where}")
+    password = os.environ.get(PASSWORD_ENV) or (
+        password_file().read_text().strip() if password_file().exists() else ""
+    )
     if password:
-        lines.append(f"Password for all (密码): {password}")
+        lines.append(_("密码：%(password)s") % {"password": password})
     return "\n".join(lines)
-
-
-def _stored_demo_password() -> str:
-    path = settings.VAR_DIR / "demo-password"
-    return path.read_text().strip() if path.exists() else ""
 
 
 class Command(BaseCommand):
@@ -50,7 +49,7 @@ class Command(BaseCommand):
         web = [
             sys.executable, "-m", "granian", "--interface", "wsgi",
             "--host", options["host"], "--port", str(options["port"]),
-            "--workers", str(options["workers"]), "--no-access-log",
+            "--workers", str(options["workers"]), "--blocking-threads", "4", "--no-access-log",
             "sanqu.wsgi:application",
         ]  # fmt: skip
         commands = {"web": web}
