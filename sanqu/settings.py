@@ -6,6 +6,7 @@ not in development, and no start in production without a secret key and field ke
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "sanqu.accounts.admin_views_csp.AdminInlineScriptNonceMiddleware",
     "sanqu.accounts.middleware.IdleTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -247,6 +249,8 @@ SANQU_LOOKUP_KEY = env_str("SANQU_LOOKUP_KEY")
 
 # The demo data set: a banner in the interface, and the one password of the demo users.
 SANQU_DEMO = env_bool("SANQU_DEMO", False)
+# Pin the working date (YYYY-MM-DD) for a demo that is a snapshot of one day; empty means today.
+SANQU_TODAY = dt.date.fromisoformat(env_str("SANQU_TODAY")) if env_str("SANQU_TODAY") else None
 
 LOGGING = {
     "version": 1,

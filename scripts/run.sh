@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" run
 
 export SANQU_ENV=${SANQU_ENV:-development}
 export SANQU_DEMO=${SANQU_DEMO:-true}
+# The demo is Chongqing's programme as it stood on 2018-07-10: the workbench works on that day.
+if [[ $SANQU_DEMO == true ]]; then export SANQU_TODAY=${SANQU_TODAY:-2018-07-10}; fi
 sanqu collectstatic --noinput --verbosity 0
 say "Database: ${DATABASE_URL:-var/sanqu.sqlite3}"
 sanqu migrate --noinput --verbosity 0

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from sanqu.accounts.roles import REGION_ROLES, Role
+from sanqu.lib import clock
 
 M = TypeVar("M", bound=models.Model)
 
@@ -96,7 +97,7 @@ def scope_of(user: Any, *, today: dt.date | None = None) -> Scope:
         return cached
     from sanqu.workforce.models import Supervision
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     roles: set[str] = set()
     region_paths: list[str] = []
     home_paths: list[str] = []

@@ -14,5 +14,6 @@ def workbench(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "SANQU_DEMO": settings.SANQU_DEMO,
+        "SANQU_TODAY": settings.SANQU_TODAY,
         "sanqu_nav": SimpleLazyObject(lambda: navigation_for(user=user)),
     }

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sanqu.accounts.roles import VIEW_AUDIT
+from sanqu.lib import clock
 from sanqu.workbench.forms import AuditFilterForm
 from sanqu.workbench.selectors import audit_entries_for, home_panels_for
 
@@ -20,7 +20,7 @@ AUDIT_PAGE_SIZE = 50
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     panels = home_panels_for(user=request.user, today=today)  # type: ignore[arg-type]
     return render(request, "workbench/home.html", {"panels": panels, "today": today, "nav_section": "home"})
 

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanqu.figures.engine import (
@@ -17,6 +16,7 @@ from sanqu.figures.engine import (
     parse_as_of,
     resolve_scope,
 )
+from sanqu.lib import clock
 from sanqu.orgs.models import Organisation
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            as_of = parse_as_of(options["as_of"]) if options["as_of"] else timezone.localdate()
+            as_of = parse_as_of(options["as_of"]) if options["as_of"] else clock.today()
             scope = resolve_scope(options["scope"])
         except FigureError as error:
             raise CommandError(str(error)) from error
