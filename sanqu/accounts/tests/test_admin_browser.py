@@ -38,6 +38,9 @@ def browser_page(live_server, world: World):
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
         page = context.new_page()
         page.csp_errors = []
+        page.console = []
+        page.on("console", lambda message: page.console.append(message.text))
+        page.on("pageerror", lambda error: page.console.append(f"pageerror: {error}"))
         page.on(
             "console",
             lambda message: (
@@ -71,4 +74,27 @@ def test_it_runs_the_admin_listing_and_form_without_csp_violations(
     page.wait_for_load_state("networkidle")
     page.screenshot(path=SHOTS / "person-error.png", full_page=True)
     assert "身份证号" in page.content()
+    assert page.csp_errors == []
+
+
+def test_it_opens_a_scoped_person_chooser_and_shows_credit_code_errors(
+    live_server, browser_page, world
+) -> None:
+    from sanqu.testing import make_person
+
+    make_person("张万州", world.wanzhou, address="500101")
+    page = browser_page("chengkou")
+    page.goto(f"{live_server.url}/admin/snippets/workforce/certificate/add/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="选择 人员").click()
+    page.wait_for_selector(".modal-content >> text=李晓梅")
+    page.screenshot(path=SHOTS / "person-chooser.png", full_page=True)
+    assert "张万州" not in page.locator(".modal-content").inner_text()
+    page.goto(f"{live_server.url}/admin/snippets/orgs/organisation/add/")
+    page.fill("input[name=name]", "城口县新机构")
+    page.fill("input[name=credit_code]", "52500229MJ00000090")
+    page.locator("button.action-save").first.click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=SHOTS / "organisation-error.png", full_page=True)
+    assert "统一社会信用代码校验位不正确" in page.content()
     assert page.csp_errors == []
