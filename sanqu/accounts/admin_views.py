@@ -82,7 +82,7 @@ class _ServiceWriteMixin:
         self.form = form
         try:
             with transaction.atomic():
-                self.object = self.save_instance()
+                self.object = self.save_instance()  # type: ignore[attr-defined]
         except ValidationError as error:
             add_service_errors(form, error)
             self.produced_error_message = self.get_error_message()  # type: ignore[attr-defined]
@@ -310,7 +310,7 @@ class ScopedSnippetViewSet(SnippetViewSet):
     def has_search(self) -> bool:
         return type(self).search_records is not ScopedSnippetViewSet.search_records
 
-    @property  # type: ignore[override]
+    @property
     def search_fields(self) -> list[str] | None:
         # Turns the listing's search box on; `search_records` does the searching.
         return ["pk"] if self.has_search else None

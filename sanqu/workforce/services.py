@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from sanqu.projects.models import ProgrammeYear
 from sanqu.regions.models import Region, Station
 from sanqu.workforce.forms import clean_id_number, clean_phone
 from sanqu.workforce.models import Certificate, Dispatch, Person, id_number_hash
+from sanqu.workforce.selectors import people_for
 
 PERSON_EDITABLE = ("name", "county", "organisation")
 DISPATCH_EDITABLE = (
@@ -160,9 +161,13 @@ def person_delete(*, actor: User, person: Person, request: HttpRequest | None = 
 # Dispatches.
 
 
-def _check_dispatch(dispatch: Dispatch) -> None:
+def _check_dispatch(dispatch: Dispatch, *, actor: User) -> None:
     _check_county("county", dispatch.county)
-    if dispatch.station_id and not dispatch.station.region.path.startswith(dispatch.county.path):
+    # The worker must be someone the actor may see: a form's chooser limits this, an import or
+    # the API must not get round it.
+    if not people_for(actor).filter(pk=dispatch.person_id).exists():
+        raise PermissionDenied
+    if dispatch.station is not None and not dispatch.station.region.path.startswith(dispatch.county.path):
         raise ValidationError({"station": _("服务站点须在受援区县内。")})
     if dispatch.status == Dispatch.Status.LEFT_EARLY and not dispatch.leave_reason.strip():
         raise ValidationError({"leave_reason": _("提前离岗须填写离岗原因。")})
@@ -200,7 +205,7 @@ def dispatch_create(
         leave_reason=leave_reason,
         assessment=assessment,
     )
-    _check_dispatch(dispatch)
+    _check_dispatch(dispatch, actor=actor)
     return audited_save(
         actor=actor,
         instance=dispatch,
@@ -215,7 +220,7 @@ def dispatch_update(
 ) -> Dispatch:
     before = snapshot(dispatch)
     apply(dispatch, data, editable=DISPATCH_EDITABLE)
-    _check_dispatch(dispatch)
+    _check_dispatch(dispatch, actor=actor)
     return audited_save(
         actor=actor,
         instance=dispatch,
