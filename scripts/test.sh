@@ -39,6 +39,24 @@ start_postgres() {
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/sanqu"
 }
 
+# Every msgid of the code must have its English: extract afresh, look for untranslated or fuzzy
+# entries, and put the committed catalogue back as it was.
+check_catalogue() {
+  local po=sanqu/locale/en/LC_MESSAGES/django.po saved missing
+  saved=$(mktemp)
+  cp "$po" "$saved"
+  SANQU_ENV=test sanqu makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var -v0
+  missing=$( (msgattrib --untranslated --no-obsolete "$po"; msgattrib --only-fuzzy --no-obsolete "$po") \
+    | grep -A1 '^msgid "[^"]' | grep '^msgid')
+  cp "$saved" "$po"
+  rm -f "$saved"
+  if [[ -n $missing ]]; then
+    echo "Without English in $po (run makemessages and translate):"
+    echo "$missing"
+    return 1
+  fi
+}
+
 for name in "${steps[@]}"; do
   case $name in
     lint)
@@ -46,6 +64,8 @@ for name in "${steps[@]}"; do
       ruff check . && ruff format --check . || failed+=(ruff)
       step "mypy"
       mypy sanqu || failed+=(mypy)
+      step "English catalogue complete"
+      check_catalogue || failed+=(catalogue)
       ;;
     sqlite)
       step "Tests on SQLite"
