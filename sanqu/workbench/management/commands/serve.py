@@ -6,6 +6,7 @@ command exits with an error, so a supervisor notices.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -55,7 +56,12 @@ class Command(BaseCommand):
         commands = {"web": web}
         if not options["no_worker"]:
             commands["worker"] = [sys.executable, "-m", "sanqu.cli", "db_worker", "--interval", "1"]
-        processes = {name: subprocess.Popen(command) for name, command in commands.items()}  # noqa: S603
+        # Each child leads its own process group: Ctrl-C reaches only this command, which stops
+        # each group once, and a group that does not stop in time is killed whole (no orphans).
+        processes = {
+            name: subprocess.Popen(command, start_new_session=True)  # noqa: S603
+            for name, command in commands.items()
+        }
 
         self.stdout.write(
             self.style.SUCCESS(f"Sanqu: http://{options['host']}:{options['port']}/  (Ctrl-C to stop)")
@@ -86,11 +92,17 @@ class Command(BaseCommand):
     def _terminate(self, processes: dict[str, subprocess.Popen[bytes]]) -> None:
         for process in processes.values():
             if process.poll() is None:
-                process.terminate()
+                _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + 10
         for process in processes.values():
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                process.kill()
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
         self.stdout.write("Sanqu stopped.")
+
+
+def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
