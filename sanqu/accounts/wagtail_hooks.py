@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from sanqu.accounts.admin_home import RegistriesPanel
 from sanqu.accounts.viewsets import AuditEntryViewSet, MembershipViewSet
 from sanqu.incentives.viewsets import IncentivePolicyViewSet
 from sanqu.orgs.viewsets import OrganisationViewSet
@@ -43,3 +49,19 @@ class SystemGroup(SnippetViewSetGroup):
 
 hooks.register("register_admin_viewset", RegistriesGroup)
 hooks.register("register_admin_viewset", SystemGroup)
+
+
+@hooks.register("construct_main_menu")
+def hide_help_menu(request: HttpRequest, menu_items: list[MenuItem]) -> None:
+    """Wagtail's help menu links to wagtail.org; the bureau's intranet has no way out."""
+    menu_items[:] = [item for item in menu_items if item.name != "help"]
+
+
+@hooks.register("register_admin_menu_item")
+def workbench_menu_item() -> MenuItem:
+    return MenuItem(_("返回工作台"), reverse("home"), icon_name="arrow-left", order=10)
+
+
+@hooks.register("construct_homepage_panels")
+def registries_panel(request: HttpRequest, panels: list[Any]) -> None:
+    panels.insert(0, RegistriesPanel(request))
