@@ -78,6 +78,6 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-say "Translations and static files"
+say "Translations"
 (cd sanqu && django-admin compilemessages --verbosity 0)  # only our catalogue, not .venv's
 mkdir -p var
