@@ -7,7 +7,8 @@ chooser modal's JSON. Under our policy those are blocked, so choosers do not ope
 
 Rather than relax `script-src` (adding 'unsafe-inline' would also have to drop the nonce, and would
 allow inline event handlers and `javascript:` URLs), this middleware gives those `<script>`
-elements the request's nonce, for responses under the admin prefix only. The header is unchanged:
+elements the request's nonce, for responses under the admin prefix only, never for previews of
+what authors wrote. The header is unchanged:
 `script-src 'self' 'nonce-…'`. It sits just inside ContentSecurityPolicyMiddleware, so using the
 nonce here puts it in that response's header.
 """
@@ -21,8 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.urls import reverse
 
-_HTML_SCRIPT = re.compile(rb"<script(?=>)")  # a bare inline <script>, no attributes
-_JSON_SCRIPT = re.compile(rb"<script(?=>)")
+_BARE_SCRIPT = re.compile(rb"<script(?=>)")  # a bare inline <script>, no attributes
 
 
 class AdminInlineScriptNonceMiddleware:
@@ -38,7 +38,8 @@ class AdminInlineScriptNonceMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith(self.prefix) or response.streaming:
+        # Previews render content authors wrote; they never get the nonce.
+        if not request.path.startswith(self.prefix) or "/preview/" in request.path or response.streaming:
             return response
         content_type = response.get("Content-Type", "")
         nonce = get_nonce(request)
@@ -48,9 +49,9 @@ class AdminInlineScriptNonceMiddleware:
             return response
         value = str(nonce).encode()
         if content_type.startswith("text/html"):
-            content = _HTML_SCRIPT.sub(b'<script nonce="' + value + b'"', response.content)
+            content = _BARE_SCRIPT.sub(b'<script nonce="' + value + b'"', response.content)
         else:
-            content = _JSON_SCRIPT.sub(b'<script nonce=\\"' + value + b'\\"', response.content)
+            content = _BARE_SCRIPT.sub(b'<script nonce=\\"' + value + b'\\"', response.content)
         if content != response.content:
             response.content = content
         return response
