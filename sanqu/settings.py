@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sanqu.training",
     "sanqu.incentives",
     "sanqu.projects",
+    "sanqu.cases",
     "sanqu.figures",
     "sanqu.workbench",
     "sanqu.demo",
