@@ -27,6 +27,7 @@ M = TypeVar("M", bound=models.Model)
 class Scope:
     roles: frozenset[str] = frozenset()
     region_paths: tuple[str, ...] = ()  # subtrees covered by region roles
+    paths_by_role: dict[str, tuple[str, ...]] = field(default_factory=dict)  # every membership's subtree
     home_paths: tuple[str, ...] = ()  # subtrees of every membership (for non-sensitive places)
     organisation_ids: frozenset[int] = frozenset()
     person_ids: frozenset[int] = frozenset()
@@ -103,8 +104,10 @@ def scope_of(user: Any, *, today: dt.date | None = None) -> Scope:
     home_paths: list[str] = []
     organisation_ids: set[int] = set()
     person_ids: set[int] = set()
+    paths_by_role: dict[str, list[str]] = {}
     for membership in user.memberships.select_related("region"):
         roles.add(membership.role)
+        paths_by_role.setdefault(membership.role, []).append(membership.region.path)
         home_paths.append(membership.region.path)
         if membership.role in REGION_ROLES:
             region_paths.append(membership.region.path)
@@ -121,6 +124,7 @@ def scope_of(user: Any, *, today: dt.date | None = None) -> Scope:
     scope = Scope(
         roles=frozenset(roles),
         region_paths=_outermost(region_paths),
+        paths_by_role={role: _outermost(paths) for role, paths in paths_by_role.items()},
         home_paths=_outermost(home_paths),
         organisation_ids=frozenset(organisation_ids),
         person_ids=frozenset(person_ids),
