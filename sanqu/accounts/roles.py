@@ -75,6 +75,21 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.REVIEWER: set(),
 }
 
+# Beneficiaries and their service records. Revealing a beneficiary's sensitive fields is further
+# limited to the in-full circle (sanqu.cases.selectors.beneficiaries); the managed lists (target
+# groups, service types) are the city office's.
+UNMASK_BENEFICIARY = "cases.unmask_beneficiary"
+ADD_SERVICE = "cases.add_servicerecord"
+MANAGED_LISTS = [("cases", "targetgroup"), ("cases", "servicetype")]
+_REGISTER = {"cases.add_beneficiary", "cases.change_beneficiary"}
+_SEE = _perms(("view",), [("cases", "beneficiary"), ("cases", "servicerecord")])
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= _SEE | _perms(("add", "change", "delete", "view"), MANAGED_LISTS)
+ROLE_PERMISSIONS[Role.CITY_VIEWER] |= _SEE
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= _SEE | _REGISTER | {UNMASK_BENEFICIARY}
+ROLE_PERMISSIONS[Role.ORG_MANAGER] |= _SEE
+ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= _SEE | _REGISTER | {UNMASK_BENEFICIARY, ADD_SERVICE}
+ROLE_PERMISSIONS[Role.SUPERVISOR] |= _SEE | {UNMASK_BENEFICIARY, ADD_SERVICE}
+
 # Roles whose scope is the region of the membership (and everything under it).
 REGION_ROLES = {Role.CITY_ADMIN, Role.CITY_VIEWER, Role.COUNTY_OFFICER}
 READ_ONLY_ROLES = {Role.CITY_VIEWER}
