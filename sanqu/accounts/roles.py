@@ -54,6 +54,9 @@ def _perms(actions: tuple[str, ...], models_: list[tuple[str, str]]) -> set[str]
     return {f"{app}.{action}_{model}" for app, model in models_ for action in actions}
 
 
+# Group work, community activities and livelihood projects: recorded in the field, in scope.
+COMMUNITY_WORK = [("cases", "group"), ("cases", "communityactivity"), ("projects", "livelihoodproject")]
+
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 VIEW_AUDIT = "accounts.view_auditentry"
 # Seeing sensitive fields unmasked (always audited).
@@ -63,14 +66,17 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.CITY_ADMIN: {ADMIN_ACCESS, VIEW_AUDIT, UNMASK}
     | _perms(("view",), REGISTRIES)
     | _perms(("add", "change", "delete"), [m for m in REGISTRIES if m not in LOADED_REGISTRIES])
-    | _perms(("add", "change", "delete", "view"), [("accounts", "membership")]),
-    Role.CITY_VIEWER: {ADMIN_ACCESS} | _perms(("view",), REGISTRIES),
+    | _perms(("add", "change", "delete", "view"), [("accounts", "membership")])
+    | _perms(("view",), COMMUNITY_WORK),
+    Role.CITY_VIEWER: {ADMIN_ACCESS} | _perms(("view",), [*REGISTRIES, *COMMUNITY_WORK]),
     Role.COUNTY_OFFICER: {ADMIN_ACCESS, UNMASK}
     | _perms(("view",), REGISTRIES)
-    | _perms(("add", "change"), COUNTY_REGISTRIES),
-    Role.ORG_MANAGER: {UNMASK} | _perms(("view",), [("orgs", "organisation"), ("workforce", "person")]),
-    Role.SOCIAL_WORKER: set(),
-    Role.SUPERVISOR: set(),
+    | _perms(("add", "change"), COUNTY_REGISTRIES)
+    | _perms(("add", "change", "view"), COMMUNITY_WORK),
+    Role.ORG_MANAGER: {UNMASK}
+    | _perms(("view",), [("orgs", "organisation"), ("workforce", "person"), *COMMUNITY_WORK]),
+    Role.SOCIAL_WORKER: _perms(("add", "change", "view"), COMMUNITY_WORK),
+    Role.SUPERVISOR: _perms(("view",), COMMUNITY_WORK),
     Role.EDITOR: set(),
     Role.REVIEWER: set(),
 }
