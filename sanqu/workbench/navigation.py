@@ -16,6 +16,8 @@ class Navigation:
     people: bool = False
     admin: bool = False
     audit: bool = False
+    beneficiaries: bool = False
+    my_services: bool = False
 
 
 def navigation_for(*, user: Any) -> Navigation:
@@ -31,4 +33,6 @@ def navigation_for(*, user: Any) -> Navigation:
         people=not scope_of(user).is_empty,
         admin=user.has_perm(ADMIN_ACCESS),
         audit=user.has_perm(VIEW_AUDIT),
+        beneficiaries=user.has_perm("cases.view_beneficiary"),
+        my_services=user.has_perm("cases.add_servicerecord"),
     )

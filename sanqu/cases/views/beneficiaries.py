@@ -1,0 +1,214 @@
+"""Beneficiaries: search, registration with the de-duplication steps, the record and its audited reveal."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sanqu.accounts import audit
+from sanqu.accounts.models import AuditEntry, User
+from sanqu.accounts.roles import ADD_SERVICE, UNMASK_BENEFICIARY
+from sanqu.accounts.services import require_perm
+from sanqu.cases.forms.beneficiaries import BeneficiaryRegisterForm
+from sanqu.cases.models import Beneficiary
+from sanqu.cases.models.beneficiaries import beneficiary_id_hash
+from sanqu.cases.selectors.beneficiaries import (
+    beneficiaries_for,
+    beneficiaries_in_full_for,
+    get_beneficiary_for_user,
+    is_restricted,
+)
+from sanqu.cases.selectors.services import station_of, timeline_cases, timeline_records
+from sanqu.cases.services.beneficiaries import (
+    ADD,
+    AlreadyRegistered,
+    PossibleDuplicates,
+    beneficiary_register,
+    person_of,
+)
+from sanqu.lib import clock, idnumber
+
+PAGE_SIZE = 25
+VIEW = "cases.view_beneficiary"
+
+
+def search_beneficiaries(beneficiaries: QuerySet[Beneficiary], *, query: str) -> QuerySet[Beneficiary]:
+    """A full ID number finds its holder exactly (through the keyed hash); other text is a name."""
+    text = (query or "").strip()
+    if not text:
+        return beneficiaries
+    number = idnumber.normalise(text)
+    if idnumber.is_valid(number):
+        return beneficiaries.filter(id_hash=beneficiary_id_hash(number))
+    return beneficiaries.filter(name__icontains=text)
+
+
+@login_required
+@require_GET
+def beneficiary_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    require_perm(user, VIEW)
+    query = request.GET.get("q", "").strip()[:100]
+    found = search_beneficiaries(beneficiaries_for(user).select_related("region", "station"), query=query)
+    page = Paginator(found.prefetch_related("target_groups"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "q": query,
+        "query": urlencode({"q": query}) if query else "",
+        "can_register": user.has_perm(ADD),
+        "nav_section": "beneficiaries",
+    }
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    template = "cases/beneficiaries/list.html#results" if partial else "cases/beneficiaries/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def beneficiary_register_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    require_perm(user, ADD)
+    today = clock.today()
+    existing: Beneficiary | None = None
+    existing_hidden = False
+    matches: list[Beneficiary] = []
+    hidden_matches = 0
+    if request.method == "POST":
+        form = BeneficiaryRegisterForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                beneficiary = beneficiary_register(actor=user, request=request, **form.service_kwargs())
+            except AlreadyRegistered as error:
+                form.add_error("id_number", error.error_dict["id_number"])
+                if beneficiaries_for(user).filter(pk=error.existing.pk).exists():
+                    existing = error.existing
+                else:
+                    existing_hidden = True
+            except PossibleDuplicates as error:
+                visible = set(beneficiaries_for(user).values_list("pk", flat=True))
+                matches = [match for match in error.matches if match.pk in visible]
+                hidden_matches = len(error.matches) - len(matches)
+                form.ask_to_confirm()
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("已登记服务对象：%(name)s。") % {"name": beneficiary.name})
+                return redirect("beneficiary_detail", pk=beneficiary.pk)
+    else:
+        form = BeneficiaryRegisterForm(initial=_initial(request, user), user=user)
+    return render(
+        request,
+        "cases/beneficiaries/register.html",
+        {
+            "form": form,
+            "existing": existing,
+            "existing_hidden": existing_hidden,
+            "matches": matches,
+            "hidden_matches": hidden_matches,
+            "today": today,
+            "nav_section": "beneficiaries",
+        },
+    )
+
+
+def _initial(request: HttpRequest, user: User) -> dict[str, Any]:
+    today = clock.today()
+    initial: dict[str, Any] = {"consent_on": today, "consent_by": Beneficiary.ConsentBy.SELF}
+    station = station_of(person_of(user), today=today)
+    if station is not None:
+        initial["station"] = station.pk
+        initial["region"] = station.region_id
+    household_pk = request.GET.get("household", "")
+    if household_pk.isdigit():
+        # "Register a family member" from a beneficiary's page: the same household and village.
+        member = beneficiaries_for(user).filter(household_id=int(household_pk)).select_related("household")
+        first = member.first()
+        if first is not None and first.household is not None:
+            initial["household"] = first.household.pk
+            initial["region"] = first.household.region_id
+    return initial
+
+
+def _add_errors(form: BeneficiaryRegisterForm, error: Any) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_GET
+def beneficiary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    beneficiary = get_beneficiary_for_user(request.user, pk)  # type: ignore[arg-type]
+    return _render_detail(request, beneficiary=beneficiary, unmasked=False)
+
+
+@login_required
+@require_POST
+def beneficiary_unmask(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the sensitive fields for this response only: the in-full circle only, always audited."""
+    user: User = request.user  # type: ignore[assignment]
+    beneficiary = get_beneficiary_for_user(user, pk)
+    if not _can_unmask(user, beneficiary):
+        raise PermissionDenied
+    audit.record(
+        actor=user,
+        action=AuditEntry.Action.UNMASK,
+        obj=beneficiary,
+        detail={"fields": ["id_number", "phone", "address", "health_notes", "correction_notes"]},
+        request=request,
+    )
+    response = _render_detail(request, beneficiary=beneficiary, unmasked=True)
+    add_never_cache_headers(response)
+    return response
+
+
+def _can_unmask(user: User, beneficiary: Beneficiary) -> bool:
+    return user.has_perm(UNMASK_BENEFICIARY) and (
+        beneficiaries_in_full_for(user).filter(pk=beneficiary.pk).exists()
+    )
+
+
+def _render_detail(request: HttpRequest, *, beneficiary: Beneficiary, unmasked: bool) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    household_members = (
+        beneficiaries_for(user).filter(household=beneficiary.household).exclude(pk=beneficiary.pk)
+        if beneficiary.household_id
+        else Beneficiary.objects.none()
+    )
+    records = list(timeline_records(beneficiary)[:100])
+    return render(
+        request,
+        "cases/beneficiaries/detail.html",
+        {
+            "beneficiary": beneficiary,
+            "unmasked": unmasked,
+            "can_unmask": _can_unmask(user, beneficiary),
+            "can_record": user.has_perm(ADD_SERVICE),
+            "can_register": user.has_perm(ADD),
+            "restricted": is_restricted(beneficiary),
+            "age": beneficiary.age_on(clock.today()),
+            "target_groups": list(beneficiary.target_groups.all()),
+            "household_members": list(household_members),
+            "records": records,
+            "hours": sum((record.duration_hours for record in records), start=0),
+            "cases": list(timeline_cases(beneficiary)),
+            "nav_section": "beneficiaries",
+            "language_next": reverse("beneficiary_detail", args=[beneficiary.pk]),
+        },
+    )
