@@ -10,6 +10,16 @@ the same definitions at that date over *the same counties*: the receiving counti
 (At the baseline date no county is receiving yet, so "the 17 counties before 2013" is the only
 reading that gives the seed's "增长 7.3 倍".)
 
+The work-with-people figures (beneficiaries, cases, services, groups, community activities,
+livelihood projects) count every record, restricted or not: a figure shows no person. They follow
+the place each record names: a beneficiary's village, and the county of everything else, so a
+scope below county level counts its beneficiaries only.
+
+A case's stage as of D is read from the dates of its stage records, not from `Case.stage` (which
+is today's): the latest of assessment, plan, plan approval, evaluation and approved closure on or
+before D decides, and a plan redrafted after an approval is a revision during intervention. A
+reopened case counts as closed until its first record after the reopening.
+
 Each figure is one aggregate query: a fixed number of queries whatever the data size.
 """
 
@@ -18,12 +28,26 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db import models
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from sanqu.cases.models import (
+    Assessment,
+    Case,
+    CasePlan,
+    Closure,
+    CommunityAttendance,
+    Evaluation,
+    GroupSession,
+    ServiceRecord,
+    ServiceType,
+    TargetGroup,
+)
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.orgs.models import Organisation
-from sanqu.projects.models import ProgrammeYear, ReceivingCounty
+from sanqu.projects.models import LivelihoodProject, ProgrammeYear, ReceivingCounty
 from sanqu.regions.lookup import find_region
 from sanqu.regions.models import Region
 from sanqu.training.models import Trainee
@@ -44,6 +68,13 @@ FIGURE_LABELS = {
     "certified_baseline": _("基期持证社会工作者（人）"),
     "certified_growth_multiple": _("持证社会工作者较基期增长（倍）"),
     "incentive_counties": _("出台人才激励政策的受援区县"),
+    "beneficiaries_by_group": _("服务对象（按类别，人）"),
+    "cases_by_stage": _("个案（按阶段）"),
+    "services_by_type": _("服务记录（按服务类型，次）"),
+    "service_hours": _("服务时长（小时）"),
+    "group_sessions": _("小组活动（节）"),
+    "community_attendance": _("社区活动参与（人次）"),
+    "livelihood_households": _("生计项目覆盖（户）"),
 }
 
 
@@ -96,6 +127,68 @@ def growth_multiple(*, total: int, baseline: int) -> float | None:
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
     return float(multiple)
+
+
+_NEVER = dt.date(1, 1, 1)  # stands for "no such record yet" when comparing stage dates
+
+
+def _latest(queryset: QuerySet, field: str, *, as_of: dt.date) -> Coalesce:
+    """The case's latest `field` on or before the date among `queryset`, or _NEVER."""
+    latest = (
+        queryset.filter(case=OuterRef("pk"), **{f"{field}__lte": as_of})
+        .order_by()
+        .values("case")
+        .annotate(on=Max(field))
+        .values("on")
+    )
+    return Coalesce(Subquery(latest), Value(_NEVER))
+
+
+def cases_by_stage(*, scope: Region, as_of: dt.date) -> dict[str, int]:
+    """Cases opened on or before the date, by their stage as of the date (see the module docstring)."""
+    Stage = Case.Stage
+    approved_plans = CasePlan.objects.filter(
+        Q(status__in=[CasePlan.Status.APPROVED, CasePlan.Status.SUPERSEDED])
+        | (Q(case__approval_required=False) & ~Q(status=CasePlan.Status.RETURNED))
+    ).annotate(approved_on=Coalesce(TruncDate("reviewed_at"), F("drafted_on")))
+    closures = Closure.objects.filter(
+        Q(status=Closure.Status.APPROVED)
+        | (Q(case__approval_required=False) & ~Q(status=Closure.Status.RETURNED))
+    )
+
+    def after(name: str, *others: str) -> Q:
+        """The record `name` exists and is dated no earlier than each of `others`."""
+        return ~Q(**{name: _NEVER}) & Q(*(Q(**{f"{name}__gte": F(other)}) for other in others))
+
+    rows = (
+        Case.objects.filter(county__path__startswith=scope.path, opened_on__lte=as_of)
+        .annotate(
+            assessed=_latest(Assessment.objects.all(), "assessed_on", as_of=as_of),
+            planned=_latest(CasePlan.objects.all(), "drafted_on", as_of=as_of),
+            approved=_latest(approved_plans, "approved_on", as_of=as_of),
+            evaluated=_latest(Evaluation.objects.all(), "evaluated_on", as_of=as_of),
+            closed=_latest(closures, "closed_on", as_of=as_of),
+        )
+        .annotate(
+            stage_as_of=models.Case(
+                When(
+                    after("closed", "assessed", "planned", "approved", "evaluated"),
+                    then=Value(Stage.CLOSED),
+                ),
+                When(after("evaluated", "assessed", "planned", "approved"), then=Value(Stage.EVALUATION)),
+                # A plan drafted after the approval is a revision: still intervention.
+                When(after("approved", "assessed"), then=Value(Stage.INTERVENTION)),
+                When(after("planned", "assessed"), then=Value(Stage.PLAN)),
+                When(after("assessed"), then=Value(Stage.ASSESSMENT)),
+                default=Value(Stage.INTAKE),
+            )
+        )
+        .order_by()
+        .values("stage_as_of")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["stage_as_of"]: row["n"] for row in rows}
+    return {stage: counts.get(stage, 0) for stage in Stage.values}
 
 
 def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
@@ -158,4 +251,60 @@ def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
             total=certified["total"], baseline=certified["baseline"]
         ),
         "incentive_counties": incentive,
+        **work_figures(scope=scope, as_of=as_of),
+    }
+
+
+def _by_code(rows: QuerySet, *, active: str = "active") -> dict[str, int]:
+    """code → n from rows of a managed list, in its order; retired entries only when they count."""
+    return {row["code"]: row["n"] for row in rows if row[active] or row["n"]}
+
+
+def work_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
+    """The work-with-people figures: beneficiaries, cases, services, groups, community, livelihood."""
+    county = Q(county__path__startswith=scope.path)
+    beneficiaries = (
+        TargetGroup.objects.annotate(
+            n=Count(
+                "beneficiaries",
+                distinct=True,
+                filter=Q(
+                    beneficiaries__registered_on__lte=as_of,
+                    beneficiaries__region__path__startswith=scope.path,
+                ),
+            )
+        )
+        .order_by("sort_order", "id")
+        .values("code", "active", "n")
+    )  # GROUP BY drops Meta.ordering
+    services = (
+        ServiceType.objects.annotate(
+            n=Count(
+                "records",
+                filter=Q(records__served_on__lte=as_of, records__county__path__startswith=scope.path),
+            )
+        )
+        .order_by("sort_order", "id")
+        .values("code", "active", "n")
+    )
+    hours = ServiceRecord.objects.filter(county, served_on__lte=as_of).aggregate(total=Sum("duration_hours"))[
+        "total"
+    ] or Decimal(0)
+    sessions = GroupSession.objects.filter(
+        group__county__path__startswith=scope.path, held_on__lte=as_of
+    ).count()
+    attendance = CommunityAttendance.objects.filter(
+        activity__county__path__startswith=scope.path, activity__held_on__lte=as_of
+    ).aggregate(n=Sum("headcount"))["n"]
+    households = LivelihoodProject.objects.filter(county, started_on__lte=as_of).aggregate(
+        n=Sum("households_reached")
+    )["n"]
+    return {
+        "beneficiaries_by_group": _by_code(beneficiaries),
+        "cases_by_stage": cases_by_stage(scope=scope, as_of=as_of),
+        "services_by_type": _by_code(services),
+        "service_hours": float(hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)),
+        "group_sessions": sessions,
+        "community_attendance": attendance or 0,
+        "livelihood_households": households or 0,
     }

@@ -34,6 +34,14 @@ def test_it_prints_a_table_with_chinese_labels(programme: Programme) -> None:
     assert "受援区县：3" in output
     assert "  基金会：1" in output
     assert "持证社会工作者较基期增长（倍）：0.3" in output
+    assert "服务对象（按类别，人）：\n  留守儿童：1\n" in output
+    assert "  建档立卡贫困户：2" in output
+    assert "个案（按阶段）：\n  接案：1\n  预估：1\n  计划：1\n  介入：1\n  评估：1\n  结案：1\n" in output
+    assert "  成长支持：2" in output
+    assert "服务时长（小时）：10.5" in output
+    assert "小组活动（节）：3" in output
+    assert "社区活动参与（人次）：49" in output
+    assert "生计项目覆盖（户）：42" in output
 
 
 def test_it_defaults_to_the_municipality_and_today(programme: Programme) -> None:

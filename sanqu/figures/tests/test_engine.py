@@ -12,14 +12,41 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sanqu.cases.models import Case, ServiceType, TargetGroup
 from sanqu.figures.engine import FigureError, baseline_date, compute_figures, parse_as_of, resolve_scope
-from sanqu.figures.tests.factories import D, Kind, Programme, certificate, dispatch, person
+from sanqu.figures.tests.factories import (
+    D,
+    Kind,
+    Programme,
+    activity,
+    assess,
+    beneficiary,
+    case,
+    certificate,
+    dispatch,
+    group_with_sessions,
+    livelihood,
+    person,
+    service,
+)
 from sanqu.orgs.models import Organisation
-from sanqu.projects.models import ProgrammeYear
+from sanqu.projects.models import LivelihoodProject, ProgrammeYear
 
 
 def by_type(**counts: int) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in Kind.values}
+
+
+def by_group(**counts: int) -> dict[str, int]:
+    return {code: counts.get(code, 0) for code in TargetGroup.objects.values_list("code", flat=True)}
+
+
+def by_stage(**counts: int) -> dict[str, int]:
+    return {stage: counts.get(stage, 0) for stage in Case.Stage.values}
+
+
+def by_service(**counts: int) -> dict[str, int]:
+    return {code: counts.get(code, 0) for code in ServiceType.objects.values_list("code", flat=True)}
 
 
 def test_it_computes_every_figure_for_the_municipality(programme: Programme) -> None:
@@ -37,6 +64,23 @@ def test_it_computes_every_figure_for_the_municipality(programme: Programme) -> 
         "certified_baseline": 3,
         "certified_growth_multiple": 0.3,
         "incentive_counties": 2,
+        # Restricted people count: b1 is a child under 14, b3 a community-correction subject.
+        "beneficiaries_by_group": by_group(
+            left_behind_children=1,
+            left_behind_elderly=1,
+            elderly_in_difficulty=1,
+            disabled=1,
+            community_correction=1,
+            registered_poor=2,
+        ),
+        "cases_by_stage": by_stage(intake=1, assessment=1, plan=1, intervention=1, evaluation=1, closed=1),
+        "services_by_type": by_service(
+            growth_support=2, emotional_comfort=1, psychosocial_support=1, counselling=1, policy_publicity=1
+        ),
+        "service_hours": 10.5,
+        "group_sessions": 3,
+        "community_attendance": 49,
+        "livelihood_households": 42,
     }
 
 
@@ -55,6 +99,13 @@ def test_it_keeps_a_county_scope_to_the_county(programme: Programme) -> None:
         "certified_baseline": 1,
         "certified_growth_multiple": 0.0,
         "incentive_counties": 1,
+        "beneficiaries_by_group": by_group(left_behind_children=1, left_behind_elderly=1, registered_poor=2),
+        "cases_by_stage": by_stage(intake=1, intervention=1, closed=1),
+        "services_by_type": by_service(growth_support=2, emotional_comfort=1),
+        "service_hours": 4.5,
+        "group_sessions": 2,
+        "community_attendance": 35,
+        "livelihood_households": 30,
     }
 
 
@@ -75,6 +126,13 @@ def test_it_resolves_a_former_code_to_the_current_county(programme: Programme) -
         "certified_baseline": 1,
         "certified_growth_multiple": 1.0,
         "incentive_counties": 1,
+        "beneficiaries_by_group": by_group(disabled=1, elderly_in_difficulty=1),
+        "cases_by_stage": by_stage(assessment=1),  # withdrew, then reopened with a new assessment
+        "services_by_type": by_service(counselling=1),
+        "service_hours": 0.5,
+        "group_sessions": 0,
+        "community_attendance": 0,  # its activity is after D
+        "livelihood_households": 12,
     }
 
 
@@ -95,6 +153,13 @@ def test_it_counts_only_what_existed_at_an_earlier_date(programme: Programme) ->
         "certified_baseline": 2,
         "certified_growth_multiple": 0.0,
         "incentive_counties": 2,
+        "beneficiaries_by_group": by_group(left_behind_elderly=1, registered_poor=1),
+        "cases_by_stage": by_stage(intervention=1),  # C1: approved, not yet evaluated
+        "services_by_type": by_service(emotional_comfort=1),
+        "service_hours": 1.0,
+        "group_sessions": 0,
+        "community_attendance": 0,
+        "livelihood_households": 0,
     }
 
 
@@ -127,11 +192,25 @@ def test_it_uses_a_constant_number_of_queries(programme: Programme) -> None:
         someone = person(f"新人{index}", programme.wanzhou)
         dispatch(someone, year, sender, programme.wanzhou, dt.date(2014, 7, 1))
         certificate(someone, programme.wanzhou, dt.date(2014, 7, 1))
+        helped = beneficiary(f"对象{index}", programme.wanzhou, dt.date(2014, 7, 1), dt.date(1950, 1, 1),
+                             "left_behind_elderly")  # fmt: skip
+        opened = case(helped, someone, dt.date(2014, 7, 2), f"N{index}")
+        assess(opened, dt.date(2014, 7, 3))
+        service(programme.wanzhou, dt.date(2014, 7, 4), "daily_care", "1.0", someone, case=opened)
+        group_with_sessions(programme.wanzhou, someone, dt.date(2014, 7, 5))
+        activity(programme.wanzhou, dt.date(2014, 7, 6), someone, left_behind_elderly=2)
+        livelihood(programme.wanzhou, LivelihoodProject.Kind.OTHER, dt.date(2014, 7, 7), 1, sender)
     with CaptureQueriesContext(connection) as large:
         figures = compute_figures(scope=programme.chongqing, as_of=D)
     assert figures["dispatched_total"] == 34
     assert figures["certified_total"] == 34
-    assert len(large) == len(small) <= 8
+    assert figures["cases_by_stage"] == by_stage(
+        intake=1, assessment=31, plan=1, intervention=1, evaluation=1, closed=1
+    )
+    assert figures["service_hours"] == 40.5
+    assert (figures["group_sessions"], figures["community_attendance"]) == (33, 109)
+    assert figures["livelihood_households"] == 72
+    assert len(large) == len(small) <= 14
 
 
 def test_it_refuses_an_unknown_scope_and_a_bad_date(programme: Programme) -> None:

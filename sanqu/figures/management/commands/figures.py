@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from sanqu.cases.models import Case, ServiceType, TargetGroup
 from sanqu.figures.engine import (
     FIGURE_LABELS,
     FigureError,
@@ -47,12 +48,18 @@ class Command(BaseCommand):
         )
         if baseline is not None:
             self.stdout.write(_("基期：%(date)s") % {"date": baseline.isoformat()})
-        kind_labels = dict(Organisation.Kind.choices)
+        # The breakdowns: by organisation type, target group, case stage and service type.
+        part_labels: dict[str, dict[str, str]] = {
+            "organisations_by_type": {kind.value: str(kind.label) for kind in Organisation.Kind},
+            "beneficiaries_by_group": dict(TargetGroup.objects.values_list("code", "name")),
+            "cases_by_stage": {stage.value: str(stage.label) for stage in Case.Stage},
+            "services_by_type": dict(ServiceType.objects.values_list("code", "name")),
+        }
         for key, label in FIGURE_LABELS.items():
             value = figures[key]
             if isinstance(value, dict):
                 self.stdout.write(f"{label}：")
-                for kind, count in value.items():
-                    self.stdout.write(f"  {kind_labels[kind]}：{count}")
+                for part, count in value.items():
+                    self.stdout.write(f"  {part_labels[key].get(part, part)}：{count}")
             else:
                 self.stdout.write(f"{label}：{'—' if value is None else value}")
