@@ -25,6 +25,7 @@ from sanqu.cases.selectors.services import (
     station_of,
 )
 from sanqu.cases.services.beneficiaries import person_of
+from sanqu.cases.services.cases import current_plan
 from sanqu.cases.services.service_records import service_record_create
 from sanqu.lib import clock
 
@@ -67,7 +68,8 @@ def service_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("beneficiary_detail", args=[beneficiary.pk]) + "#timeline")
     else:
         station = station_of(person, today=today)
-        open_case = cases.first()
+        # Preselect a case only where a service may be recorded in it now (a plan in force).
+        open_case = next((case for case in cases if current_plan(case) is not None), None)
         form = ServiceRecordForm(
             initial={
                 "served_on": today,
@@ -98,6 +100,7 @@ def service_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def service_mine(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    require_perm(user, ADD_SERVICE)
     person = person_of(user)
     records = records_by_worker(person) if person is not None else ServiceRecord.objects.none()
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
