@@ -68,6 +68,7 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
         "q": query,
         "query": urlencode({"q": query}) if query else "",
         "can_register": user.has_perm(ADD),
+        "can_record": user.has_perm(ADD_SERVICE),
         "nav_section": "beneficiaries",
     }
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")

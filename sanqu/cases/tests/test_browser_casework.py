@@ -1,0 +1,101 @@
+"""A social worker on a phone in a village: find a person, record a service in a few taps, see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Page, expect
+
+from sanqu.cases.models import ServiceRecord, ServiceType
+from sanqu.cases.tests.factories import make_beneficiary
+from sanqu.lib import clock
+from sanqu.testing import PASSWORD, World
+from sanqu.workbench.tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from sanqu.workforce.tests.factories import make_dispatch
+
+# The test uses the ORM next to Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 375, "height": 812}}
+
+
+def test_it_lets_a_worker_record_a_service_on_a_phone(page: Page, live_server, world: World) -> None:
+    today = clock.today()
+    make_dispatch(
+        person=world.worker_person,
+        county=world.chengkou,
+        organisation=world.yangguang,
+        started_on=today - dt.timedelta(days=200),
+        station=world.station,
+    )
+    grandmother = make_beneficiary("张秀英", world.jiming, worker=world.worker_person)
+    make_beneficiary("张德福", world.jiming)
+    ServiceRecord.objects.create(
+        served_on=today - dt.timedelta(days=7),
+        worker=world.worker_person,
+        method=ServiceRecord.Method.CASE,
+        service_type=ServiceType.objects.get(code="daily_care"),
+        duration_hours=Decimal("1"),
+        place="鸡鸣乡社会工作站",
+        notes="帮老人整理药品，讲清每天的服药时间。",
+        next_step="一周后入户回访",
+        beneficiary=grandmother,
+        county=world.chengkou,
+        created_by=world["worker"],
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("账号").fill("worker")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    # Find her by name.
+    page.get_by_role("link", name="服务对象").click()
+    expect(page.get_by_role("heading", name="服务对象", exact=True)).to_be_visible()
+    page.get_by_label("按姓名或完整身份证号查找服务对象").fill("秀英")
+    expect(page.locator("#beneficiary-results .record")).to_have_count(1)
+    page.screenshot(path=str(SCREENSHOTS / "beneficiary-search-375.png"), full_page=True)
+    page.get_by_role("link", name="张秀英").click()
+    expect(page.get_by_role("heading", name="张秀英")).to_be_visible()
+    expect(page.get_by_text(grandmother.id_number)).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / "beneficiary-detail-375.png"), full_page=True)
+
+    # Record a service: a type, a duration, a line of notes, save.
+    page.get_by_role("link", name="＋ 记录服务").click()
+    expect(page.get_by_role("heading", name="记录服务")).to_be_visible()
+    expect(page.get_by_label("服务地点")).to_have_value("鸡鸣乡社会工作站")
+    page.screenshot(path=str(SCREENSHOTS / "service-entry-375.png"), full_page=True)
+    page.locator("label.chip", has_text="精神慰藉").click()
+    page.locator("label.chip", has_text="1.5").click()
+    page.get_by_label("服务内容").fill("入户陪伴聊天，老人说起在外务工的儿子，情绪平稳。")
+    page.get_by_label("下一步").fill("下周三再来")
+    page.get_by_role("button", name="保存服务记录").click()
+
+    # Back on her timeline, with the new service on top.
+    expect(page.get_by_role("status")).to_contain_text("已记录 张秀英 的服务：精神慰藉，1.5 小时。")
+    first = page.locator(".timeline__item").first
+    expect(first).to_contain_text("精神慰藉 · 1.5 小时")
+    expect(first).to_contain_text("下一步：下周三再来")
+    page.screenshot(path=str(SCREENSHOTS / "beneficiary-timeline-375.png"), full_page=True)
+    record = ServiceRecord.objects.get(notes__startswith="入户陪伴")
+    assert record.served_on == today
+    assert record.worker == world.worker_person
