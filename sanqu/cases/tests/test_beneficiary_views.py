@@ -32,7 +32,11 @@ def grandmother(world: World) -> Beneficiary:
 @pytest.fixture
 def child(world: World) -> Beneficiary:
     return make_beneficiary(
-        "李小花", world.jiming, born=dt.date(2009, 4, 1), groups=("left_behind_children",), worker=world.worker_person
+        "李小花",
+        world.jiming,
+        born=dt.date(2009, 4, 1),
+        groups=("left_behind_children",),
+        worker=world.worker_person,
     )
 
 
@@ -125,7 +129,9 @@ def test_it_masks_the_record_and_reveals_it_with_an_audit_entry(as_user, world: 
 
 
 @pytest.mark.parametrize(("persona", "status"), [("city", 403), ("leader", 403), ("wanzhou", 404)])
-def test_it_refuses_the_reveal_outside_the_in_full_circle(as_user, grandmother, persona: str, status: int) -> None:
+def test_it_refuses_the_reveal_outside_the_in_full_circle(
+    as_user, grandmother, persona: str, status: int
+) -> None:
     client = as_user(persona)
     page = client.get(reverse("beneficiary_detail", args=[grandmother.pk]))
     if status == 403:
@@ -167,9 +173,7 @@ def test_it_links_to_the_person_already_registered_with_the_id_number(as_user, w
 
 
 def test_it_asks_to_confirm_a_close_match_then_registers(as_user, world, grandmother) -> None:
-    data = form_data(
-        world, name="张秀英", id_number=idnumber.make("500229", grandmother.birth_date, 77)
-    )
+    data = form_data(world, name="张秀英", id_number=idnumber.make("500229", grandmother.birth_date, 77))
     client = as_user("worker")
     response = client.post(reverse("beneficiary_register"), data)
     assert response.status_code == 200
