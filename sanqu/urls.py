@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("sanqu.workforce.urls")),
     path("cases/", include("sanqu.cases.urls")),
+    path("projects/", include("sanqu.projects.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
 ]

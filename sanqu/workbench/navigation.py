@@ -7,6 +7,8 @@ from typing import Any
 
 from sanqu.accounts.roles import ADMIN_ACCESS, VIEW_AUDIT
 from sanqu.accounts.scoping import scope_of
+from sanqu.cases.selectors.cases import review_label_for, sees_county_cases
+from sanqu.cases.services.cases import worker_person_ids
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,9 @@ class Navigation:
     audit: bool = False
     beneficiaries: bool = False
     my_services: bool = False
+    cases: bool = False  # my caseload
+    county_cases: bool = False
+    reviews: str = ""  # the review queue's label for this user ("" hides it)
 
 
 def navigation_for(*, user: Any) -> Navigation:
@@ -35,4 +40,7 @@ def navigation_for(*, user: Any) -> Navigation:
         audit=user.has_perm(VIEW_AUDIT),
         beneficiaries=user.has_perm("cases.view_beneficiary"),
         my_services=user.has_perm("cases.add_servicerecord"),
+        cases=bool(worker_person_ids(user)),
+        county_cases=sees_county_cases(user),
+        reviews=review_label_for(user),
     )

@@ -28,6 +28,7 @@ from sanqu.accounts.scoping import Scope, get_or_404, scope_of
 from sanqu.cases.models import Beneficiary, Case, CasePlan, Closure, Referral, ServiceRecord
 from sanqu.cases.selectors.beneficiaries import restricted_q
 from sanqu.cases.services.cases import (
+    RISK_FLAGS,
     can_answer_referral,
     can_review,
     current_plan,
@@ -228,10 +229,20 @@ def review_queue_for(user: User) -> ReviewQueue:
     return ReviewQueue(plans=list(plans), closures=list(closures), referrals=list(referrals))
 
 
-def has_review_work(user: User) -> bool:
-    """Whether the review queue means anything to this user (for the navigation)."""
+def review_label_for(user: User) -> str:
+    """The review queue's name in the navigation: a supervisor reviews; others answer referrals too."""
     scope = scope_of(user)
-    return scope.has_role(Role.SUPERVISOR, Role.COUNTY_OFFICER) or bool(scope.organisation_ids)
+    if scope.superuser:
+        return ""
+    if Role.SUPERVISOR in scope.roles:
+        return str(_("督导审批"))
+    if scope.roles & {Role.COUNTY_OFFICER, Role.ORG_MANAGER}:
+        return str(_("审批与转介"))
+    return ""
+
+
+def sees_county_cases(user: User) -> bool:
+    return Role.COUNTY_OFFICER in scope_of(user).roles
 
 
 def get_plan_for_review(user: User, pk: Any) -> CasePlan:
@@ -300,6 +311,8 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     """Everything recorded on the case, oldest first (a day's records in the order of the stages)."""
     entries: list[TimelineEntry] = []
     if hasattr(case, "intake"):
+        labels = dict(RISK_FLAGS)
+        case.intake.risk_labels = [str(labels.get(flag, flag)) for flag in case.intake.risk_flags]  # type: ignore[attr-defined]
         entries.append(TimelineEntry(case.intake.recorded_on, "intake", case.intake, 0))
     entries += [TimelineEntry(a.assessed_on, "assessment", a, 1) for a in case.assessments.all()]
     entries += [

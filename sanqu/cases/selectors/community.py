@@ -30,7 +30,7 @@ def writable_activities(user: User) -> QuerySet[CommunityActivity]:
 
 
 def activity_list(user: User) -> QuerySet[CommunityActivity]:
-    return activities_for(user).annotate(headcount=Sum("attendance__headcount"))
+    return activities_for(user).annotate(headcount=Sum("attendance__headcount")).order_by("-held_on", "id")
 
 
 def get_activity_for_user(user: User, pk: Any) -> CommunityActivity:

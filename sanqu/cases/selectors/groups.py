@@ -18,7 +18,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from sanqu.accounts.models import User
 from sanqu.accounts.roles import Role
 from sanqu.accounts.scoping import Scope, get_or_404, scope_of
-from sanqu.cases.models import Group, GroupMember, GroupSession
+from sanqu.cases.models import Beneficiary, Group, GroupMember, GroupSession
+from sanqu.cases.selectors.beneficiaries import beneficiaries_for
+from sanqu.regions.models import Region, Station
 
 
 def work_q(scope: Scope, *, write: bool = False) -> Q:
@@ -59,9 +61,13 @@ def writable_groups(user: User) -> QuerySet[Group]:
 
 def group_list(user: User) -> QuerySet[Group]:
     """The list page: newest first, with the counts a row shows."""
-    return groups_for(user).annotate(
-        member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
-        session_count=Count("sessions", distinct=True),
+    return (
+        groups_for(user)
+        .annotate(
+            member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
+            session_count=Count("sessions", distinct=True),
+        )
+        .order_by("-started_on", "id")
     )
 
 
@@ -76,3 +82,53 @@ def get_group_for_user(user: User, pk: Any) -> Group:
         "target_groups", Prefetch("members", queryset=members), Prefetch("sessions", queryset=sessions)
     )
     return get_or_404(groups, pk=pk)
+
+
+def writable_paths(user: User) -> tuple[str, ...] | None:
+    """The subtrees where the user records field work (None: everywhere, for a superuser)."""
+    scope = scope_of(user)
+    if scope.superuser:
+        return None
+    return scope.paths_by_role.get(Role.COUNTY_OFFICER, ()) + scope.paths_by_role.get(Role.SOCIAL_WORKER, ())
+
+
+def places_for(user: User) -> QuerySet[Region]:
+    """Townships and villages where the user may record a group or an activity."""
+    places = Region.objects.filter(level__gte=Region.Level.TOWNSHIP).order_by("code")
+    paths = writable_paths(user)
+    if paths is None:
+        return places
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(path__startswith=path)
+    return places.filter(query)
+
+
+def stations_for(user: User) -> QuerySet[Station]:
+    stations = (
+        Station.objects.filter(closed_on__isnull=True)
+        .select_related("region")
+        .order_by("region__code", "name")
+    )
+    paths = writable_paths(user)
+    if paths is None:
+        return stations
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(region__path__startswith=path)
+    return stations.filter(query)
+
+
+def member_candidates(user: User, group: Group) -> QuerySet[Beneficiary]:
+    """Beneficiaries the user may see, in the group's township, who are not current members."""
+    area = (
+        group.region if group.region.level <= Region.Level.TOWNSHIP else group.region.parent or group.region
+    )
+    current = group.members.filter(left_on__isnull=True).values("beneficiary_id")
+    return (
+        beneficiaries_for(user)
+        .filter(region__path__startswith=area.path)
+        .exclude(pk__in=current)
+        .select_related("region")
+        .order_by("name", "id")
+    )

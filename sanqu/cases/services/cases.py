@@ -27,6 +27,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
@@ -59,6 +60,15 @@ CLOSES_WITHOUT_EVALUATION = {Closure.Reason.WITHDREW, Closure.Reason.MOVED_AWAY,
 PLAN_REVIEW_DAYS = 90
 # When a referral names no answer date, the receiver has this many days to answer.
 REFERRAL_ANSWER_DAYS = 14
+# Risk flags an intake may note (stored as their codes).
+RISK_FLAGS = [
+    ("self_harm", gettext_lazy("自伤或自杀风险")),
+    ("violence", gettext_lazy("遭受家庭暴力")),
+    ("no_carer", gettext_lazy("无人照料")),
+    ("illness", gettext_lazy("重病或残障")),
+    ("hardship", gettext_lazy("经济极度困难")),
+    ("offending", gettext_lazy("违法犯罪风险")),
+]
 # How long a form's one-time token is remembered.
 TOKEN_DAYS = 2
 

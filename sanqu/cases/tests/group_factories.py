@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sanqu.cases.models import Group, GroupMember
+from sanqu.cases.models import Beneficiary, Group, GroupMember
 from sanqu.regions.models import Region
 from sanqu.testing import World
 
@@ -20,20 +20,20 @@ def make_village(world: World, *, code: str = "500229212201", name: str = "鸡�
 def make_group(
     world: World, *, name: str = "留守儿童合唱团", started_on: dt.date = dt.date(2018, 5, 2), **extra: object
 ) -> Group:
-    group = Group.objects.create(
-        name=name,
-        county=world.chengkou,
-        region=extra.pop("region", world.jiming),  # type: ignore[arg-type]
-        station=world.station,
-        organisation=world.yangguang,
-        worker=extra.pop("worker", world.worker_person),  # type: ignore[arg-type]
-        purpose="每周一次合唱练习，增强留守儿童的自信与同伴支持。",
-        planned_sessions=8,
-        started_on=started_on,
-        **extra,
-    )
-    return group
+    values: dict[str, object] = {
+        "county": world.chengkou,
+        "region": world.jiming,
+        "station": world.station,
+        "organisation": world.yangguang,
+        "worker": world.worker_person,
+        "purpose": "每周一次合唱练习，增强留守儿童的自信与同伴支持。",
+        "planned_sessions": 8,
+    }
+    values.update(extra)
+    return Group.objects.create(name=name, started_on=started_on, **values)
 
 
-def add_member(group: Group, beneficiary: object, *, joined_on: dt.date = dt.date(2018, 5, 2)) -> GroupMember:
+def add_member(
+    group: Group, beneficiary: Beneficiary, *, joined_on: dt.date = dt.date(2018, 5, 2)
+) -> GroupMember:
     return GroupMember.objects.create(group=group, beneficiary=beneficiary, joined_on=joined_on)

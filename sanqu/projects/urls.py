@@ -1,0 +1,11 @@
+from django.urls import path
+
+from sanqu.projects import views
+
+urlpatterns = [
+    path("livelihood/", views.livelihood_list, name="livelihood_projects"),
+    path("livelihood/new/", views.livelihood_create, name="livelihood_create"),
+    path("livelihood/<int:pk>/", views.livelihood_detail, name="livelihood_detail"),
+    path("livelihood/<int:pk>/edit/", views.livelihood_edit, name="livelihood_edit"),
+    path("livelihood/<int:pk>/measures/", views.livelihood_measure_create, name="livelihood_measure_create"),
+]
