@@ -4,7 +4,7 @@ Each part adds its own lines here; route names are prefixed by what they serve
 (``case_``, ``beneficiary_``, ``service_``, ``group_``...).
 """
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from sanqu.cases.views import beneficiaries as beneficiary_views
 from sanqu.cases.views import cases as case_views
@@ -32,4 +32,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("beneficiaries/<int:pk>/unmask/", beneficiary_views.beneficiary_unmask, name="beneficiary_unmask"),
     path("beneficiaries/<int:pk>/services/new/", service_views.service_create, name="service_create"),
     path("services/mine/", service_views.service_mine, name="service_mine"),
+    path("", include("sanqu.cases.urls_groups")),  # groups and community activities
 ]
