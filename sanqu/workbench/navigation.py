@@ -16,6 +16,7 @@ class Navigation:
     name: str = ""
     roles: tuple[str, ...] = ()
     people: bool = False
+    community: bool = False  # groups, community activities, livelihood projects
     admin: bool = False
     audit: bool = False
     beneficiaries: bool = False
@@ -36,6 +37,7 @@ def navigation_for(*, user: Any) -> Navigation:
         name=str(user),
         roles=roles,
         people=not scope_of(user).is_empty,
+        community=user.has_perm("cases.view_group"),
         admin=user.has_perm(ADMIN_ACCESS),
         audit=user.has_perm(VIEW_AUDIT),
         beneficiaries=user.has_perm("cases.view_beneficiary"),
