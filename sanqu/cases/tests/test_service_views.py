@@ -153,3 +153,26 @@ def test_it_shows_the_nav_entries_to_whom_they_serve(as_user) -> None:
     assert reverse("service_mine") not in page
     page = as_user("editor").get(reverse("home")).content.decode()
     assert reverse("beneficiaries") not in page
+
+
+def test_it_preselects_the_case_a_worker_came_from_and_records_in_it(
+    as_user, world: World, grandmother
+) -> None:
+    from sanqu.cases.tests.case_factories import in_intervention, make_year
+
+    make_year()
+    case = in_intervention(world, grandmother)
+    client = as_user("worker")
+    url = reverse("service_create", args=[grandmother.pk])
+    assert client.get(url, {"case": case.pk}).context["form"].initial["case"] == case.pk
+    client.post(url, entry(grandmother, case=case.pk, served_on="2018-07-02"))
+    assert ServiceRecord.objects.get().case == case
+    case.refresh_from_db()
+    assert case.last_service_on == dt.date(2018, 7, 2)
+
+
+def test_it_offers_to_open_a_case_only_to_a_worker(as_user, grandmother) -> None:
+    url = reverse("beneficiary_detail", args=[grandmother.pk])
+    opening = reverse("case_open") + f"?beneficiary={grandmother.pk}"
+    assert opening in as_user("worker").get(url).content.decode()
+    assert opening not in as_user("chengkou").get(url).content.decode()

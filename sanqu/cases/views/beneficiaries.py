@@ -200,6 +200,8 @@ def _render_detail(request: HttpRequest, *, beneficiary: Beneficiary, unmasked: 
             "beneficiary": beneficiary,
             "unmasked": unmasked,
             "can_unmask": _can_unmask(user, beneficiary),
+            "in_full": beneficiaries_in_full_for(user).filter(pk=beneficiary.pk).exists(),
+            "can_open_case": person_of(user) is not None,
             "can_record": user.has_perm(ADD_SERVICE),
             "can_register": user.has_perm(ADD),
             "restricted": is_restricted(beneficiary),

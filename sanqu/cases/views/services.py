@@ -70,6 +70,9 @@ def service_create(request: HttpRequest, pk: int) -> HttpResponse:
         station = station_of(person, today=today)
         # Preselect a case only where a service may be recorded in it now (a plan in force).
         open_case = next((case for case in cases if current_plan(case) is not None), None)
+        asked = request.GET.get("case", "")
+        if asked.isdigit():  # "record a service" from a case's page
+            open_case = cases.filter(pk=int(asked)).first() or open_case
         form = ServiceRecordForm(
             initial={
                 "served_on": today,
