@@ -193,7 +193,7 @@ def group_member_remove(
     if member.group_id != group.pk or member.left_on is not None:
         raise Http404
     left_on = left_on or clock.today()
-    _check_day("left_on", left_on, not_before=member.joined_on, label=_("加入日期"))
+    _check_day("left_on", left_on, not_before=member.joined_on, label=_("加入小组的日期"))
     member.left_on = left_on
     member.full_clean()
     member.save()
