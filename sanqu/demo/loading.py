@@ -11,14 +11,38 @@ from django.db import transaction
 from django.db.models import Model, ProtectedError, Q, RestrictedError
 from django.utils.translation import gettext as _
 
-from sanqu.accounts.models import Membership
+from sanqu.accounts.models import Membership, User
+from sanqu.cases.models import (
+    Assessment,
+    Beneficiary,
+    Case,
+    CasePlan,
+    Closure,
+    CommunityActivity,
+    CommunityAttendance,
+    Evaluation,
+    FollowUp,
+    GoalAttainment,
+    Group,
+    GroupAttendance,
+    GroupMember,
+    GroupSession,
+    Household,
+    Intake,
+    PlanGoal,
+    Referral,
+    ServiceRecord,
+)
 from sanqu.demo import plan
 from sanqu.demo.accounts import USERNAMES, build_accounts
 from sanqu.demo.builder import build_programme
+from sanqu.demo.cases import build_casework
+from sanqu.demo.casework import Casework
+from sanqu.demo.groupwork import build_groupwork
 from sanqu.demo.workforce import build_workforce
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.orgs.models import Organisation
-from sanqu.projects.models import ProgrammeYear, ReceivingCounty
+from sanqu.projects.models import LivelihoodMeasure, LivelihoodProject, ProgrammeYear, ReceivingCounty
 from sanqu.regions.models import Station
 from sanqu.training.models import Trainee
 from sanqu.workforce.models import Certificate, Dispatch, Person, Supervision
@@ -27,6 +51,27 @@ from sanqu.workforce.models import Certificate, Dispatch, Person, Supervision
 # stay (load_regions is idempotent and records elsewhere may point at them), and so do user
 # accounts and the audit trail: accounts are refreshed, the audit trail is never edited.
 DOMAIN_MODELS: list[type[Model]] = [
+    ServiceRecord,
+    GroupAttendance,
+    GroupSession,
+    GroupMember,
+    Group,
+    CommunityAttendance,
+    CommunityActivity,
+    LivelihoodMeasure,
+    LivelihoodProject,
+    GoalAttainment,
+    Evaluation,
+    PlanGoal,
+    CasePlan,
+    Assessment,
+    Intake,
+    Closure,
+    FollowUp,
+    Referral,
+    Case,
+    Beneficiary,
+    Household,
     Supervision,
     Certificate,
     Dispatch,
@@ -82,4 +127,9 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         programme = build_programme(rng)
         workforce = build_workforce(rng, programme)
         memberships = build_accounts(programme=programme, workforce=workforce, password=password)
+        casework = Casework(
+            rng, programme, worker=workforce.worker, mentor_user=User.objects.get(username="mentor")
+        )
+        build_casework(rng, casework)
+        build_groupwork(rng, casework)
     return Loaded(memberships=memberships, regions_report=regions_output.getvalue())

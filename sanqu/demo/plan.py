@@ -142,3 +142,34 @@ INCENTIVE_COUNTIES = {"500101", "500114", "500230", "500156", "500236", "500241"
 JIMING = "500229212"  # 城口县鸡鸣乡: the handicraft workshop for left-behind women
 XINGHE = "500243001204"  # 彭水县兴和村: the eggs-and-honey cooperative
 YUNAI = "500241119206"  # 秀山县云隘村: walnut and yacon
+
+# Work with people (issue "Case work"): about 4,000 beneficiaries in some 2,200 households, spread
+# over the counties by weight; registrations grow with the programme (2018 is half a year).
+HOUSEHOLDS = 2200
+REGISTRATIONS_BY_YEAR = {2013: 4, 2014: 8, 2015: 10, 2016: 12, 2017: 13, 2018: 6}
+# Kinds of household (see casework.HouseholdMaker), with weights.
+HOUSEHOLD_KINDS = {
+    "grandparents_children": 30, "mother_children": 14, "elderly_alone": 18, "child_in_difficulty": 8,
+    "disabled": 8, "woman_in_difficulty": 6, "youth_at_risk": 6, "correction": 4, "released": 3,
+    "other": 3,
+}  # fmt: skip
+POOR_HOUSEHOLD_SHARE = 0.4
+# Who gets a case (the rest are served by visits, groups and community work), by main group.
+CASE_SHARE = {
+    "left_behind_children": 0.3, "children_in_difficulty": 0.5, "left_behind_women": 0.25,
+    "women_in_difficulty": 0.5, "left_behind_elderly": 0.18, "elderly_in_difficulty": 0.3,
+    "disabled": 0.4, "youth_at_risk": 0.6, "community_correction": 0.7, "released_prisoners": 0.6,
+    "other": 0.2,
+}  # fmt: skip
+# Groups and community activities per county and programme year.
+GROUPS_PER_COUNTY_YEAR = 1
+ACTIVITIES_PER_COUNTY_YEAR = 6
+
+# The article's named work.
+XINYUE = "心悦手工坊"
+YUNAI_RECITATION = "云隘村留守儿童朗诵队"
+YUNAI_CHOIR = "云隘村留守儿童合唱团"
+YUNAI_PLANTING = "云隘村核桃、雪莲果特色种植项目"
+XINGHE_COOPERATIVE = "兴和村土鸡蛋、蜂蜜合作社"
+YUNAI_VILLAGE_GROUPS = 11
+YUNAI_WALNUT_MU, YUNAI_YACON_MU, YUNAI_INCOME_YUAN = 500, 300, 6000
