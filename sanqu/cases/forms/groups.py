@@ -126,7 +126,9 @@ class SessionForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
-    beneficiary = BeneficiaryChoiceField(label=_("服务对象"), queryset=Beneficiary.objects.none())
+    beneficiary = BeneficiaryChoiceField(
+        label=_("服务对象"), queryset=Beneficiary.objects.none(), empty_label=_("请选择要加入的服务对象")
+    )
     joined_on = forms.DateField(label=_("加入日期"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, candidates: QuerySet[Beneficiary], **kwargs: Any) -> None:
