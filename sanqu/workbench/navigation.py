@@ -8,7 +8,7 @@ from typing import Any
 from sanqu.accounts.roles import ADMIN_ACCESS, VIEW_AUDIT
 from sanqu.accounts.scoping import scope_of
 from sanqu.cases.selectors.cases import review_label_for, sees_county_cases
-from sanqu.cases.services.cases import worker_person_ids
+from sanqu.cases.services.case_rules import worker_person_ids
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from sanqu.cases.models import (
     Intake,
     PlanGoal,
 )
-from sanqu.cases.services.cases import RISK_FLAGS, GoalInput, ReceiverInput
+from sanqu.cases.services.case_referrals import ReceiverInput
+from sanqu.cases.services.cases import RISK_FLAGS, GoalInput
 from sanqu.lib import clock
 from sanqu.orgs.models import Organisation
 
@@ -247,7 +248,7 @@ class ReopenForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("审批意见"),
+        label=_("审批结果"),
         choices=[("approve", _("批准")), ("return", _("退回修改"))],
         widget=forms.RadioSelect,
     )

@@ -27,15 +27,9 @@ from sanqu.accounts.roles import Role
 from sanqu.accounts.scoping import Scope, get_or_404, scope_of
 from sanqu.cases.models import Beneficiary, Case, CasePlan, Closure, Referral, ServiceRecord
 from sanqu.cases.selectors.beneficiaries import restricted_q
-from sanqu.cases.services.cases import (
-    RISK_FLAGS,
-    can_answer_referral,
-    can_review,
-    current_plan,
-    is_case_worker,
-    supervisee_ids,
-    worker_person_ids,
-)
+from sanqu.cases.services.case_referrals import can_answer_referral
+from sanqu.cases.services.case_rules import can_review, is_case_worker, supervisee_ids, worker_person_ids
+from sanqu.cases.services.cases import RISK_FLAGS, current_plan
 from sanqu.lib import clock
 
 # An open case with no service for this many days is overdue for a visit.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sanqu.cases.models import Beneficiary, Case, CasePlan, Closure, GoalAttainment, Intake
+from sanqu.cases.services import case_closure
 from sanqu.cases.services import cases as services
 from sanqu.cases.tests.factories import make_beneficiary
 from sanqu.projects.models import ProgrammeYear
@@ -74,10 +75,10 @@ def evaluate(world: World, case: Case, *, on: dt.date = dt.date(2018, 7, 1)) -> 
 
 def closed(world: World, beneficiary: Beneficiary | None = None) -> Case:
     case = evaluate(world, in_intervention(world, beneficiary))
-    closure = services.closure_submit(
+    closure = case_closure.closure_submit(
         actor=world["worker"], case=case, closed_on=dt.date(2018, 7, 5), reason=Closure.Reason.GOAL_MET,
         summary="目标达成",
     )  # fmt: skip
     if closure.status == Closure.Status.SUBMITTED:
-        services.closure_review(actor=world["mentor"], closure=closure, approve=True)
+        case_closure.closure_review(actor=world["mentor"], closure=closure, approve=True)
     return Case.objects.get(pk=case.pk)

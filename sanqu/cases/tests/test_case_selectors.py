@@ -18,6 +18,7 @@ from sanqu.cases.selectors.cases import (
     get_case_for_user,
     review_queue_for,
 )
+from sanqu.cases.services import case_closure, case_referrals
 from sanqu.cases.services import cases as services
 from sanqu.cases.tests.case_factories import (
     OPENED,
@@ -155,12 +156,12 @@ def test_it_flags_a_referral_unanswered_past_its_date(world: World) -> None:
         presenting_problem="需要法律援助",
         decision=Intake.Decision.REFER,
         decision_reason="法律问题",
-        referral=services.ReceiverInput(to_agency="县司法局", answer_due_on=dt.date(2018, 7, 9)),
+        referral=case_referrals.ReceiverInput(to_agency="县司法局", answer_due_on=dt.date(2018, 7, 9)),
     )
     groups = {group.key: group for group in caseload_for(world["worker"])}
     assert [row.pk for row in groups["referred"].cases] == [case.pk]
     assert groups["referred"].cases[0].referral_overdue
-    services.referral_answer(actor=world["chengkou"], referral=case.referrals.get(), accept=True)
+    case_referrals.referral_answer(actor=world["chengkou"], referral=case.referrals.get(), accept=True)
     groups = {group.key: group for group in caseload_for(world["worker"])}
     assert groups["referred"].cases == []  # handed over
 
@@ -168,7 +169,7 @@ def test_it_flags_a_referral_unanswered_past_its_date(world: World) -> None:
 def test_it_queues_the_supervisees_plans_and_closures_for_the_supervisor(world: World) -> None:
     plan = submit_plan(world, assess(world, open_case(world)))
     case = evaluate(world, in_intervention(world, make_beneficiary("刘大爷", world.jiming)))
-    closure = services.closure_submit(
+    closure = case_closure.closure_submit(
         actor=world["worker"], case=case, closed_on=TODAY, reason=Closure.Reason.GOAL_MET, summary="完成"
     )
     queue = review_queue_for(world["mentor"])
@@ -183,16 +184,16 @@ def test_it_queues_the_supervisees_plans_and_closures_for_the_supervisor(world: 
 def test_it_queues_a_referral_for_the_receiving_organisations_manager(world: World) -> None:
     manager = make_user("wz_manager", (Role.ORG_MANAGER, world.wanzhou, {"organisation": world.wanzhou_org}))
     case = in_intervention(world)
-    referral = services.referral_create(
+    referral = case_referrals.referral_create(
         actor=world["worker"],
         case=case,
         referred_on=TODAY,
         reason="需要心理咨询",
-        receiver=services.ReceiverInput(to_organisation=world.wanzhou_org),
+        receiver=case_referrals.ReceiverInput(to_organisation=world.wanzhou_org),
     )
     assert review_queue_for(manager).referrals == [referral]
     assert review_queue_for(world["yangguang"]).referrals == []
-    services.referral_answer(actor=manager, referral=referral, accept=True, note="已安排")
+    case_referrals.referral_answer(actor=manager, referral=referral, accept=True, note="已安排")
     assert review_queue_for(manager).referrals == []
 
 

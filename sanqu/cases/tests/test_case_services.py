@@ -10,6 +10,7 @@ from django.http import Http404
 
 from sanqu.accounts.models import AuditEntry
 from sanqu.cases.models import Case, CasePlan, Closure, Intake, Referral
+from sanqu.cases.services import case_closure, case_referrals
 from sanqu.cases.services import cases as services
 from sanqu.cases.tests.case_factories import (
     OPENED,
@@ -71,7 +72,7 @@ def test_it_refers_at_intake_when_the_decision_is_to_refer(world: World) -> None
         presenting_problem="需要康复辅具",
         decision=Intake.Decision.REFER,
         decision_reason="需要残联的康复服务",
-        referral=services.ReceiverInput(to_agency="城口县残联"),
+        referral=case_referrals.ReceiverInput(to_agency="城口县残联"),
     )
     assert case.status == Case.Status.REFERRED
     referral = case.referrals.get()
@@ -131,7 +132,7 @@ def test_it_makes_a_plan_and_a_closure_effective_at_once_when_approval_is_off(wo
     plan = submit_plan(world, case)
     assert plan.status == CasePlan.Status.APPROVED and plan.reviewed_by is None
     case = evaluate(world, Case.objects.get(pk=case.pk))
-    closure = services.closure_submit(
+    closure = case_closure.closure_submit(
         actor=world["worker"], case=case, closed_on=TODAY, reason=Closure.Reason.GOAL_MET, summary="目标达成"
     )
     assert closure.status == Closure.Status.APPROVED
@@ -211,25 +212,27 @@ def test_it_refuses_an_evaluation_before_a_plan_is_in_force(world: World) -> Non
 def test_it_refuses_a_closure_without_an_evaluation_unless_the_person_left(world: World) -> None:
     case = in_intervention(world)
     with pytest.raises(ValidationError) as error:
-        services.closure_submit(
+        case_closure.closure_submit(
             actor=world["worker"], case=case, closed_on=TODAY, reason=Closure.Reason.GOAL_MET, summary="完成"
         )
     assert "尚未完成评估，不能结案（服务对象退出、迁离或死亡的除外）。" in messages(error.value)
     for reason in (Closure.Reason.WITHDREW, Closure.Reason.MOVED_AWAY, Closure.Reason.DIED):
-        closure = services.closure_submit(
+        closure = case_closure.closure_submit(
             actor=world["worker"], case=case, closed_on=TODAY, reason=reason, summary="迁往外地"
         )
-        services.closure_review(actor=world["mentor"], closure=closure, approve=False, comment="请补充去向")
+        case_closure.closure_review(
+            actor=world["mentor"], closure=closure, approve=False, comment="请补充去向"
+        )
 
 
 def test_it_closes_when_the_supervisor_approves_the_closure(world: World) -> None:
     case = evaluate(world, in_intervention(world))
-    closure = services.closure_submit(
+    closure = case_closure.closure_submit(
         actor=world["worker"], case=case, closed_on=TODAY, reason=Closure.Reason.GOAL_MET, summary="目标达成"
     )
     assert Case.objects.get(pk=case.pk).status == Case.Status.OPEN
     with pytest.raises(ValidationError) as error:
-        services.closure_submit(
+        case_closure.closure_submit(
             actor=world["worker"],
             case=case,
             closed_on=TODAY,
@@ -237,7 +240,7 @@ def test_it_closes_when_the_supervisor_approves_the_closure(world: World) -> Non
             summary="再交一次",
         )
     assert "已有待审批的结案申请" in messages(error.value)
-    services.closure_review(actor=world["mentor"], closure=closure, approve=True)
+    case_closure.closure_review(actor=world["mentor"], closure=closure, approve=True)
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED and case.stage == Case.Stage.CLOSED
     with pytest.raises(ValidationError) as error:
@@ -248,15 +251,15 @@ def test_it_closes_when_the_supervisor_approves_the_closure(world: World) -> Non
 def test_it_records_follow_ups_only_after_closure(world: World) -> None:
     case = in_intervention(world)
     with pytest.raises(ValidationError) as error:
-        services.follow_up_record(actor=world["worker"], case=case, followed_on=TODAY, notes="电话回访")
+        case_closure.follow_up_record(actor=world["worker"], case=case, followed_on=TODAY, notes="电话回访")
     assert "个案结案后才能记录跟进。" in messages(error.value)
     case = closed(world, make_beneficiary("刘大爷", world.jiming))
-    follow_up = services.follow_up_record(
+    follow_up = case_closure.follow_up_record(
         actor=world["worker"], case=case, followed_on=TODAY, notes="电话回访"
     )
     assert follow_up.case == case
     with pytest.raises(ValidationError) as error:
-        services.follow_up_record(
+        case_closure.follow_up_record(
             actor=world["worker"], case=case, followed_on=dt.date(2018, 7, 1), notes="早"
         )
     assert "跟进日期不能早于结案日期（2018-07-05）。" in messages(error.value)
@@ -264,11 +267,11 @@ def test_it_records_follow_ups_only_after_closure(world: World) -> None:
 
 def test_it_reopens_a_closed_case_which_is_evaluated_again_before_it_closes(world: World) -> None:
     case = closed(world)
-    case = services.case_reopen(actor=world["worker"], case=case, reason="老人再次出现情绪问题")
+    case = case_closure.case_reopen(actor=world["worker"], case=case, reason="老人再次出现情绪问题")
     assert case.status == Case.Status.OPEN and case.closed_on is None and case.reopened_times == 1
     assert case.stage == Case.Stage.INTERVENTION
     with pytest.raises(ValidationError) as error:
-        services.closure_submit(
+        case_closure.closure_submit(
             actor=world["worker"], case=case, closed_on=TODAY, reason=Closure.Reason.GOAL_MET, summary="完成"
         )
     assert "尚未完成评估" in messages(error.value)
@@ -285,17 +288,19 @@ def test_it_lets_the_receiver_answer_a_referral_and_brings_a_declined_one_back(w
         presenting_problem="需要法律援助",
         decision=Intake.Decision.REFER,
         decision_reason="需要专业法律服务",
-        referral=services.ReceiverInput(to_organisation=world.wanzhou_org),
+        referral=case_referrals.ReceiverInput(to_organisation=world.wanzhou_org),
     )
     referral = case.referrals.get()
     with pytest.raises(PermissionDenied):
-        services.referral_answer(actor=world["worker"], referral=referral, accept=True)
+        case_referrals.referral_answer(actor=world["worker"], referral=referral, accept=True)
     with pytest.raises(Http404):
-        services.referral_answer(actor=world["reviewer"], referral=referral, accept=True)
+        case_referrals.referral_answer(actor=world["reviewer"], referral=referral, accept=True)
     with pytest.raises(ValidationError) as error:
-        services.referral_answer(actor=world["chengkou"], referral=referral, accept=False)
+        case_referrals.referral_answer(actor=world["chengkou"], referral=referral, accept=False)
     assert "拒绝接收时请说明原因。" in messages(error.value)
-    services.referral_answer(actor=world["chengkou"], referral=referral, accept=False, note="超出服务范围")
+    case_referrals.referral_answer(
+        actor=world["chengkou"], referral=referral, accept=False, note="超出服务范围"
+    )
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN
     assert Referral.objects.get(pk=referral.pk).status == Referral.Status.DECLINED

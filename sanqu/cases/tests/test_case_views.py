@@ -9,7 +9,7 @@ from django.test import Client
 
 from sanqu.accounts.models import AuditEntry
 from sanqu.cases.models import Assessment, Case, CasePlan, Closure, ServiceRecord, ServiceType
-from sanqu.cases.services import cases as services
+from sanqu.cases.services import case_referrals
 from sanqu.cases.tests.case_factories import TODAY, assess, evaluate, in_intervention, open_case, submit_plan
 from sanqu.cases.tests.factories import make_beneficiary
 from sanqu.testing import World
@@ -248,9 +248,9 @@ def test_it_lists_the_county_cases_masked_with_filters(world: World, as_user) ->
 
 def test_it_answers_a_referral_from_the_queue(world: World, as_user) -> None:
     case = in_intervention(world)
-    referral = services.referral_create(
+    referral = case_referrals.referral_create(
         actor=world["worker"], case=case, referred_on=TODAY, reason="需要心理咨询",
-        receiver=services.ReceiverInput(to_agency="县精神卫生中心"),
+        receiver=case_referrals.ReceiverInput(to_agency="县精神卫生中心"),
     )  # fmt: skip
     client = as_user("chengkou")
     assert f"/cases/referrals/{referral.pk}/answer/" in client.get("/cases/reviews/").content.decode()

@@ -53,6 +53,7 @@ from sanqu.cases.selectors.cases import (
     review_queue_for,
     sees_county_cases,
 )
+from sanqu.cases.services import case_closure, case_referrals, case_rules
 from sanqu.cases.services import cases as services
 from sanqu.lib import clock
 
@@ -83,7 +84,7 @@ def _case_url(case: Case) -> str:
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not services.worker_person_ids(user):
+    if not case_rules.worker_person_ids(user):
         raise PermissionDenied
     groups = caseload_for(user)
     return render(
@@ -151,7 +152,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": case_timeline(case),
             "actions": case_actions(user, case),
             "today": clock.today(),
-            "nav_section": "caseload" if services.is_case_worker(user, case) else "county_cases",
+            "nav_section": "caseload" if case_rules.is_case_worker(user, case) else "county_cases",
         },
     )
 
@@ -160,7 +161,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_open(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not services.worker_person_ids(user):
+    if not case_rules.worker_person_ids(user):
         raise PermissionDenied
     beneficiaries = beneficiaries_for(user).order_by("name", "pk")
     initial: dict[str, Any] = {}
@@ -256,7 +257,7 @@ def closure_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=ClosureForm,
-        write=services.closure_submit,
+        write=case_closure.closure_submit,
         title=_("结案"),
         done=_("已提交结案。"),
     )
@@ -269,7 +270,7 @@ def follow_up_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=FollowUpForm,
-        write=services.follow_up_record,
+        write=case_closure.follow_up_record,
         title=_("结案后跟进"),
         done=_("已记录跟进。"),
     )
@@ -282,7 +283,7 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=ReferralForm,
-        write=services.referral_create,
+        write=case_referrals.referral_create,
         title=_("转介"),
         done=_("已转介，等待接收方回复。"),
     )
@@ -334,7 +335,9 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_reopen(actor=user, case=case, reason=form.cleaned_data["reason"], request=request)
+            case_closure.case_reopen(
+                actor=user, case=case, reason=form.cleaned_data["reason"], request=request
+            )
         except ValidationError as error:
             _show_errors(form, error)
         else:
@@ -359,7 +362,7 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def _review_view(request: HttpRequest, *, obj: Any, kind: str, review: Callable[..., Any]) -> HttpResponse:
     user = _user(request)
     case = obj.case
-    if not services.can_review(user, case):
+    if not case_rules.can_review(user, case):
         raise PermissionDenied
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -395,7 +398,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def closure_review(request: HttpRequest, pk: int) -> HttpResponse:
     closure = get_closure_for_review(_user(request), pk)
-    return _review_view(request, obj=closure, kind="closure", review=services.closure_review)
+    return _review_view(request, obj=closure, kind="closure", review=case_closure.closure_review)
 
 
 @login_required
@@ -407,7 +410,7 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
         try:
-            services.referral_answer(
+            case_referrals.referral_answer(
                 actor=user, referral=referral, accept=accept, note=form.cleaned_data["note"], request=request
             )
         except ValidationError as error:
