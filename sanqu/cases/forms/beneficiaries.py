@@ -29,8 +29,10 @@ class BeneficiaryRegisterForm(forms.Form):
     )
     birth_date = forms.DateField(label=_("出生日期"), required=False, widget=DATE)
     sex = forms.ChoiceField(label=_("性别"), required=False, choices=[("", "—"), *Beneficiary.Sex.choices])
-    region = RegionChoiceField(label=_("村(社区)"), queryset=Region.objects.none())
-    station = forms.ModelChoiceField(label=_("服务站点"), queryset=Station.objects.none(), required=False)
+    region = RegionChoiceField(label=_("村(社区)"), queryset=Region.objects.none(), empty_label=_("请选择"))
+    station = forms.ModelChoiceField(
+        label=_("服务站点"), queryset=Station.objects.none(), required=False, empty_label=_("不指定")
+    )
     target_groups = forms.ModelMultipleChoiceField(
         label=_("服务对象类别"),
         queryset=TargetGroup.objects.filter(active=True),

@@ -43,7 +43,9 @@ class ServiceRecordForm(forms.Form):
     method = forms.ChoiceField(
         label=_("服务方式"), choices=ServiceRecord.Method.choices, widget=forms.RadioSelect
     )
-    case = CaseChoiceField(label=_("所属个案"), queryset=Case.objects.none(), required=False)
+    case = CaseChoiceField(
+        label=_("所属个案"), queryset=Case.objects.none(), required=False, empty_label=_("不属于个案")
+    )
     place = forms.CharField(label=_("服务地点"), max_length=100, required=False)
     notes = forms.CharField(
         label=_("服务内容"),

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from sanqu.cases.models import ServiceRecord, ServiceType
 from sanqu.cases.tests.factories import make_beneficiary
-from sanqu.lib import clock
+from sanqu.lib import clock, idnumber
 from sanqu.testing import PASSWORD, World
 from sanqu.workbench.tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from sanqu.workforce.tests.factories import make_dispatch
@@ -25,6 +27,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def seeded_lists(db: None) -> None:
+    """The live server's database is flushed after each test, seeded lists included: seed them again."""
+    seed = importlib.import_module("sanqu.cases.migrations.0002_seed_lists").seed
+    seed(django_apps, None)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +80,9 @@ def test_it_lets_a_worker_record_a_service_on_a_phone(page: Page, live_server, w
     # Find her by name.
     page.get_by_role("link", name="服务对象").click()
     expect(page.get_by_role("heading", name="服务对象", exact=True)).to_be_visible()
-    page.get_by_label("按姓名或完整身份证号查找服务对象").fill("秀英")
+    search = page.get_by_label("按姓名或完整身份证号查找服务对象")
+    search.fill("秀英")
+    search.press("Enter")
     expect(page.locator("#beneficiary-results .record")).to_have_count(1)
     page.screenshot(path=str(SCREENSHOTS / "beneficiary-search-375.png"), full_page=True)
     page.get_by_role("link", name="张秀英").click()
@@ -99,3 +110,37 @@ def test_it_lets_a_worker_record_a_service_on_a_phone(page: Page, live_server, w
     record = ServiceRecord.objects.get(notes__startswith="入户陪伴")
     assert record.served_on == today
     assert record.worker == world.worker_person
+
+
+def test_it_lets_a_worker_register_a_child_with_her_guardians_consent(
+    page: Page, live_server, world: World
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("账号").fill("worker")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    page.get_by_role("link", name="服务对象").click()
+    page.get_by_role("link", name="登记服务对象").click()
+    expect(page.get_by_role("heading", name="登记服务对象")).to_be_visible()
+    page.get_by_label("姓名", exact=True).fill("李小花")
+    born = clock.today().replace(year=clock.today().year - 9, day=1)
+    page.get_by_role("textbox", name="身份证号").fill(idnumber.make("500229", born, 402).lower())
+    page.get_by_label("村(社区)").select_option(label="城口县鸡鸣乡")
+    page.locator("label.chip", has_text="留守儿童").click()
+    page.get_by_role("button", name="登记").click()
+
+    # A child: the guardian must consent, and the page says which field and why.
+    expect(page.get_by_role("alert")).to_contain_text("未满14周岁的服务对象须由监护人同意。")
+    expect(page.get_by_label("姓名", exact=True)).to_have_value("李小花")
+    page.screenshot(path=str(SCREENSHOTS / "beneficiary-register-child-375.png"), full_page=True)
+    page.locator("label.chip", has_text="监护人").click()
+    page.get_by_role("textbox", name="监护人姓名").fill("李桂兰")
+    page.get_by_role("textbox", name="监护人关系").fill("祖母")
+    page.get_by_role("button", name="登记").click()
+
+    expect(page.get_by_role("heading", name="李小花")).to_be_visible()
+    expect(page.get_by_text("限制查看")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("已登记服务对象：李小花。")
+    page.screenshot(path=str(SCREENSHOTS / "beneficiary-registered-child-375.png"), full_page=True)
