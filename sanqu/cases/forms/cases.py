@@ -25,6 +25,7 @@ from sanqu.cases.services.case_referrals import ReceiverInput
 from sanqu.cases.services.cases import RISK_FLAGS, GoalInput
 from sanqu.lib import clock
 from sanqu.orgs.models import Organisation
+from sanqu.regions.models import Station
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -51,6 +52,9 @@ class ReceiverFields(forms.Form):
     to_organisation = forms.ModelChoiceField(
         label=_("转介至机构"), queryset=Organisation.objects.none(), required=False
     )
+    to_station = forms.ModelChoiceField(
+        label=_("或转介至站点"), queryset=Station.objects.none(), required=False
+    )
     to_agency = forms.CharField(
         label=_("或转介至部门"),
         max_length=100,
@@ -65,11 +69,16 @@ class ReceiverFields(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["to_organisation"])
         field.queryset = Organisation.objects.filter(deregistered_on__isnull=True).order_by("name")
+        stations = Station.objects.filter(closed_on__isnull=True).select_related("region")
+        cast(forms.ModelChoiceField, self.fields["to_station"]).queryset = stations.order_by(
+            "region__code", "name"
+        )
 
     def receiver(self) -> ReceiverInput:
         data = self.cleaned_data
         return ReceiverInput(
             to_organisation=data.get("to_organisation"),
+            to_station=data.get("to_station"),
             to_agency=data.get("to_agency") or "",
             answer_due_on=data.get("answer_due_on"),
         )
@@ -108,6 +117,7 @@ class CaseOpenForm(StageForm, ReceiverFields):
         "decision",
         "decision_reason",
         "to_organisation",
+        "to_station",
         "to_agency",
         "answer_due_on",
     ]
@@ -230,7 +240,7 @@ class ReferralForm(StageForm, ReceiverFields):
     referred_on = forms.DateField(label=_("转介日期"), widget=DATE)
     reason = forms.CharField(label=_("转介原因"), widget=TEXT)
 
-    field_order = ["referred_on", "reason", "to_organisation", "to_agency", "answer_due_on"]
+    field_order = ["referred_on", "reason", "to_organisation", "to_station", "to_agency", "answer_due_on"]
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

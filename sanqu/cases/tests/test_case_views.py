@@ -270,3 +270,45 @@ def test_it_puts_the_case_pages_in_the_navigation(world: World, as_user) -> None
     assert "区县个案" in county and "审批与转介" in county
     leader = as_user("leader").get("/").content.decode()
     assert "我的个案" not in leader and "区县个案" not in leader
+
+
+def test_it_refers_to_a_station_and_reopens_from_the_pages(world: World, as_user) -> None:
+    case = in_intervention(world)
+    client = as_user("worker")
+    response = client.post(
+        f"/cases/{case.pk}/referral/",
+        {
+            "token": "r1",
+            "referred_on": "2018-07-02",
+            "reason": "需要日间照料",
+            "to_station": world.station.pk,
+        },
+    )
+    assert response.status_code == 302
+    referral = case.referrals.get()
+    assert referral.to_station == world.station and referral.answer_due_on == dt.date(2018, 7, 16)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "鸡鸣乡社会工作站" in page and "需要日间照料" in page
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED, stage=Case.Stage.CLOSED, closed_on=TODAY
+    )
+    case_referrals.referral_answer(actor=world["chengkou"], referral=referral, accept=True)
+    assert client.post(f"/cases/{case.pk}/reopen/", {"reason": ""}).status_code == 200
+    assert client.post(f"/cases/{case.pk}/reopen/", {"reason": "老人摔伤，需要继续服务"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN and case.reopened_times == 1
+
+
+def test_it_keeps_a_childs_case_from_the_city_and_the_organisation(world: World, as_user) -> None:
+    child = make_beneficiary(
+        "李小花",
+        world.jiming,
+        born=dt.date(2009, 4, 1),
+        groups=("left_behind_children",),
+        worker=world.worker_person,
+    )
+    case = open_case(world, child)
+    for name in ("city", "leader", "yangguang", "wanzhou"):
+        assert as_user(name).get(f"/cases/{case.pk}/").status_code == 404, name
+    for name in ("worker", "mentor", "chengkou"):
+        assert as_user(name).get(f"/cases/{case.pk}/").status_code == 200, name
