@@ -122,7 +122,9 @@ def referral_answer(
                 raise PermissionDenied
             raise Http404
         case = locked(referral.case)
-        referral = Referral.objects.select_for_update().select_related("to_station").get(pk=referral.pk)
+        referral = (
+            Referral.objects.select_for_update(of=("self",)).select_related("to_station").get(pk=referral.pk)
+        )
         decided = Referral.Status.ACCEPTED if accept else Referral.Status.DECLINED
         if referral.status == decided:
             return referral
