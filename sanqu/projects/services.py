@@ -76,6 +76,8 @@ def livelihood_project_create(
     )
     require_perm(actor, "projects.add_livelihoodproject")
     _check_project(project)
+    if LivelihoodProject.objects.filter(name=project.name, region=region).exists():
+        raise ValidationError({"name": _("该村(乡镇)已有同名的生计项目。")})
     return audited_save(
         actor=actor,
         instance=project,

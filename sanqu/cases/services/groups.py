@@ -125,6 +125,8 @@ def group_create(
     county = check_place(actor=actor, region=region, station=station, worker=leader)
     if planned_sessions < 1:
         raise ValidationError({"planned_sessions": _("计划节数至少为 1。")})
+    if Group.objects.filter(worker=leader, name=name.strip(), started_on=started_on).exists():
+        raise ValidationError(_("这个小组已经建立过了（同一社工、同一名称、同一开始日期）。"))
     group = Group(
         name=name.strip(),
         purpose=purpose.strip(),

@@ -218,3 +218,19 @@ def test_the_county_officer_writes_any_group_in_the_county(world: World) -> None
     group = make_group(world)
     session = _session(world, group, actor="chengkou")
     assert session.number == 1
+
+
+def test_it_does_not_create_the_same_group_twice(world: World) -> None:
+    def create() -> Group:
+        return group_create(
+            actor=world["worker"],
+            name="留守儿童朗诵队",
+            purpose="朗诵",
+            region=world.jiming,
+            started_on=TODAY,
+        )
+
+    create()
+    with pytest.raises(ValidationError):
+        create()
+    assert Group.objects.count() == 1

@@ -120,3 +120,11 @@ def test_it_refuses_a_measure_in_the_future_before_the_start_or_twice(world: Wor
     with pytest.raises(ValidationError):
         record(dt.date(2018, 7, 1))
     assert project.measures.count() == 1
+
+
+def test_it_does_not_register_the_same_project_twice_in_a_village(world: World) -> None:
+    _project(world)
+    with pytest.raises(ValidationError) as refusal:
+        _project(world)
+    assert "name" in refusal.value.message_dict
+    assert LivelihoodProject.objects.count() == 1
