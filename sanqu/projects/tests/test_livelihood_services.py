@@ -128,3 +128,22 @@ def test_it_does_not_register_the_same_project_twice_in_a_village(world: World) 
         _project(world)
     assert "name" in refusal.value.message_dict
     assert LivelihoodProject.objects.count() == 1
+
+
+def test_it_shows_a_project_to_the_city_county_organisation_and_workers_posted_there(world: World) -> None:
+    project = _project(world)
+    everyone = [
+        "city",
+        "leader",
+        "chengkou",
+        "wanzhou",
+        "yangguang",
+        "worker",
+        "mentor",
+        "editor",
+        "reviewer",
+    ]
+
+    seen = {name for name in everyone if livelihood_projects_for(world[name]).filter(pk=project.pk).exists()}
+
+    assert seen == {"city", "leader", "chengkou", "yangguang", "worker"}
