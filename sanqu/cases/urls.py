@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("beneficiaries/new/", beneficiary_views.beneficiary_register_view, name="beneficiary_register"),
     path("beneficiaries/<int:pk>/", beneficiary_views.beneficiary_detail, name="beneficiary_detail"),
     path("beneficiaries/<int:pk>/unmask/", beneficiary_views.beneficiary_unmask, name="beneficiary_unmask"),
+    path("beneficiaries/<int:pk>/edit/", beneficiary_views.beneficiary_edit, name="beneficiary_edit"),
     path("beneficiaries/<int:pk>/services/new/", service_views.service_create, name="service_create"),
     path("services/mine/", service_views.service_mine, name="service_mine"),
     path("", include("sanqu.cases.urls_groups")),  # groups and community activities

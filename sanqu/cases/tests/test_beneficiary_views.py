@@ -207,3 +207,64 @@ def test_it_refuses_a_village_out_of_scope_in_the_form(as_user, world: World) ->
     assert response.status_code == 200
     assert "region" in response.context["form"].errors
     assert not Beneficiary.objects.exists()
+
+
+# Correcting a record.
+
+
+def edit_data(world: World, beneficiary: Beneficiary, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": beneficiary.name,
+        "region": world.jiming.pk,
+        "target_groups": list(beneficiary.target_groups.values_list("pk", flat=True)),
+        "consent_on": "2018-03-01",
+        "consent_by": "self",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_corrects_a_record_without_showing_the_stored_sensitive_values(
+    as_user, world, grandmother
+) -> None:
+    client = as_user("worker")
+    url = reverse("beneficiary_edit", args=[grandmother.pk])
+    page = client.get(url).content.decode()
+    assert "13800001234" not in page
+    assert grandmother.id_number not in page
+
+    disabled = TargetGroup.objects.get(code="disabled")
+    groups = [*edit_data(world, grandmother)["target_groups"], disabled.pk]  # type: ignore[misc]
+    response = client.post(url, edit_data(world, grandmother, name="张秀英", target_groups=groups))
+    assert response.status_code == 302
+    grandmother.refresh_from_db()
+    assert grandmother.phone == "13800001234"  # an empty input keeps the stored value
+    assert disabled in grandmother.target_groups.all()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, object_id=str(grandmother.pk)).exists()
+
+
+def test_it_refuses_to_correct_onto_another_persons_id_number(as_user, world, grandmother) -> None:
+    other = make_beneficiary("王德明", world.jiming, worker=world.worker_person)
+    response = as_user("worker").post(
+        reverse("beneficiary_edit", args=[other.pk]), edit_data(world, other, id_number=grandmother.id_number)
+    )
+    assert response.status_code == 200
+    assert "该身份证号已登记为服务对象" in response.content.decode()
+    other.refresh_from_db()
+    assert other.id_hash != grandmother.id_hash
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("leader", 403), ("city", 403), ("mentor", 403), ("wanzhou", 404)]
+)
+def test_it_refuses_corrections_outside_the_writers(as_user, world, grandmother, persona, status) -> None:
+    url = reverse("beneficiary_edit", args=[grandmother.pk])
+    assert as_user(persona).post(url, edit_data(world, grandmother, name="改名")).status_code == status
+    grandmother.refresh_from_db()
+    assert grandmother.name == "张秀英"
+
+
+def test_it_refuses_anonymous_and_other_methods_on_the_correction(client, as_user, grandmother) -> None:
+    url = reverse("beneficiary_edit", args=[grandmother.pk])
+    assert client.get(url).status_code == 302
+    assert as_user("worker").delete(url).status_code == 405

@@ -21,7 +21,7 @@ from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.roles import ADD_SERVICE, UNMASK_BENEFICIARY
 from sanqu.accounts.services import require_perm
-from sanqu.cases.forms.beneficiaries import BeneficiaryRegisterForm
+from sanqu.cases.forms.beneficiaries import BeneficiaryEditForm, BeneficiaryRegisterForm
 from sanqu.cases.models import Beneficiary
 from sanqu.cases.models.beneficiaries import beneficiary_id_hash
 from sanqu.cases.selectors.beneficiaries import (
@@ -33,9 +33,11 @@ from sanqu.cases.selectors.beneficiaries import (
 from sanqu.cases.selectors.services import station_of, timeline_cases, timeline_records
 from sanqu.cases.services.beneficiaries import (
     ADD,
+    CHANGE,
     AlreadyRegistered,
     PossibleDuplicates,
     beneficiary_register,
+    beneficiary_update,
     person_of,
 )
 from sanqu.lib import clock, idnumber
@@ -144,12 +146,52 @@ def _initial(request: HttpRequest, user: User) -> dict[str, Any]:
     return initial
 
 
-def _add_errors(form: BeneficiaryRegisterForm, error: Any) -> None:
+def _add_errors(form: BeneficiaryRegisterForm | BeneficiaryEditForm, error: Any) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    beneficiary = get_beneficiary_for_user(user, pk)
+    if not _can_change(user, beneficiary):
+        raise PermissionDenied
+    existing: Beneficiary | None = None
+    if request.method == "POST":
+        form = BeneficiaryEditForm(request.POST, user=user, beneficiary=beneficiary)
+        if form.is_valid():
+            try:
+                beneficiary_update(
+                    actor=user, beneficiary=beneficiary, request=request, **form.service_kwargs()
+                )
+            except AlreadyRegistered as error:
+                form.add_error("id_number", error.error_dict["id_number"])
+                if beneficiaries_for(user).filter(pk=error.existing.pk).exists():
+                    existing = error.existing
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("已保存 %(name)s 的信息。") % {"name": beneficiary.name})
+                return redirect("beneficiary_detail", pk=beneficiary.pk)
+            beneficiary.refresh_from_db()
+    else:
+        form = BeneficiaryEditForm(
+            initial=BeneficiaryEditForm.initial_for(beneficiary), user=user, beneficiary=beneficiary
+        )
+    return render(
+        request,
+        "cases/beneficiaries/edit.html",
+        {"form": form, "beneficiary": beneficiary, "existing": existing, "nav_section": "beneficiaries"},
+    )
+
+
+def _can_change(user: User, beneficiary: Beneficiary) -> bool:
+    return user.has_perm(CHANGE) and beneficiaries_in_full_for(user).filter(pk=beneficiary.pk).exists()
 
 
 @login_required
@@ -200,6 +242,7 @@ def _render_detail(request: HttpRequest, *, beneficiary: Beneficiary, unmasked: 
             "beneficiary": beneficiary,
             "unmasked": unmasked,
             "can_unmask": _can_unmask(user, beneficiary),
+            "can_change": _can_change(user, beneficiary),
             "in_full": beneficiaries_in_full_for(user).filter(pk=beneficiary.pk).exists(),
             "can_open_case": person_of(user) is not None,
             "can_record": user.has_perm(ADD_SERVICE),
