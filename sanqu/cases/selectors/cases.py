@@ -110,6 +110,7 @@ def with_flags(cases: QuerySet[Case], *, today: dt.date) -> QuerySet[Case]:
             Coalesce(F("last_service_on"), F("opened_on")),
             Coalesce(last_service, F("opened_on")),
         ),
+        last_service_day=Coalesce(last_service, F("last_service_on")),
         plan_review_due=Exists(review_due),
         referral_overdue=Exists(referral_late),
         plan_awaiting=Exists(CasePlan.objects.filter(case=OuterRef("pk"), status=CasePlan.Status.SUBMITTED)),
