@@ -64,7 +64,6 @@ class CaseMaker:
         self.casework = casework
         self.rng = casework.rng
         self.work: Work = casework.work
-        self.serial: dict[tuple[str, int], int] = defaultdict(int)
         self.goals_of: dict[int, list[PlanGoal]] = defaultdict(list)  # id(plan) → goals
 
     # Records ------------------------------------------------------------------------------------
@@ -82,9 +81,8 @@ class CaseMaker:
 
     def open(self, beneficiary: Beneficiary, posting: Posting, opened: dt.date) -> Running:
         county = posting.county
-        self.serial[(county, opened.year)] += 1
         case = Case(
-            number=f"{county}-{opened.year}-{self.serial[(county, opened.year)]:04d}",
+            number="",  # given in order of opening when saved
             beneficiary=beneficiary,
             worker=posting.person,
             organisation=posting.organisation,

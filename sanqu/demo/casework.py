@@ -134,6 +134,11 @@ class Work:
             ],
             batch_size=batch,
         )
+        serials: dict[tuple[str, int], int] = defaultdict(int)
+        for case in sorted(self.cases, key=lambda case: case.opened_on):  # numbered in order of opening
+            key = (case.county.code, case.opened_on.year)
+            serials[key] += 1
+            case.number = f"{key[0]}-{key[1]}-{serials[key]:04d}"
         ordered: list[tuple[type[Model], list[Any]]] = [
             (Case, self.cases), (Intake, self.intakes), (Assessment, self.assessments),
             (CasePlan, self.plans), (PlanGoal, self.goals), (Evaluation, self.evaluations),
@@ -190,7 +195,6 @@ class Casework:
         for stations in programme.stations.values():
             for station in stations:
                 self.station_at.setdefault(station.region.code, station)
-        self.case_serial: dict[tuple[str, int], int] = defaultdict(int)
 
     # Who serves where ---------------------------------------------------------------------------
 
