@@ -111,6 +111,11 @@ def test_it_lets_a_worker_record_a_service_on_a_phone(page: Page, live_server, w
     assert record.served_on == today
     assert record.worker == world.worker_person
 
+    # And in her own list.
+    page.get_by_role("link", name="我的服务记录").click()
+    expect(page.locator(".record").first).to_contain_text("张秀英 · 精神慰藉")
+    page.screenshot(path=str(SCREENSHOTS / "my-services-375.png"), full_page=True)
+
 
 def test_it_lets_a_worker_register_a_child_with_her_guardians_consent(
     page: Page, live_server, world: World
