@@ -214,6 +214,7 @@ def test_it_creates_one_account_per_role(demo: str, db: None) -> None:
     assert worker.user.display_name == worker.person.name
     assert "密码：Demo-password-2018" in demo
     assert "worker" in demo and "社工" in demo
+    assert "生计项目覆盖（户）：" in demo
 
 
 def test_it_refuses_to_load_over_existing_data(demo: str, db: None) -> None:

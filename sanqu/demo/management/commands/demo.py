@@ -47,7 +47,8 @@ class Command(BaseCommand):
         )
         figures = compute_figures(scope=Region.objects.get(code="500000"), as_of=plan.AS_OF)
         for key in ("receiving_counties", "dispatched_total", "trained_total", "organisations_total",
-                    "certified_total", "incentive_counties"):  # fmt: skip
+                    "certified_total", "incentive_counties", "service_hours", "group_sessions",
+                    "community_attendance", "livelihood_households"):  # fmt: skip
             self.stdout.write(f"  {FIGURE_LABELS[key]}：{figures[key]}")
         if options["verbosity"] == 0:
             return  # `sanqu serve` prints the accounts when it starts
