@@ -50,10 +50,10 @@ class StageForm(forms.Form):
 
 class ReceiverFields(forms.Form):
     to_organisation = forms.ModelChoiceField(
-        label=_("转介至机构"), queryset=Organisation.objects.none(), required=False
+        label=_("转介至机构"), queryset=Organisation.objects.none(), required=False, empty_label=_("请选择")
     )
     to_station = forms.ModelChoiceField(
-        label=_("或转介至站点"), queryset=Station.objects.none(), required=False
+        label=_("或转介至站点"), queryset=Station.objects.none(), required=False, empty_label=_("请选择")
     )
     to_agency = forms.CharField(
         label=_("或转介至部门"),
@@ -85,7 +85,9 @@ class ReceiverFields(forms.Form):
 
 
 class CaseOpenForm(StageForm, ReceiverFields):
-    beneficiary = forms.ModelChoiceField(label=_("服务对象"), queryset=Beneficiary.objects.none())
+    beneficiary = forms.ModelChoiceField(
+        label=_("服务对象"), queryset=Beneficiary.objects.none(), empty_label=_("请选择")
+    )
     opened_on = forms.DateField(label=_("接案日期"), widget=DATE)
     source = forms.ChoiceField(label=_("来源"), choices=Intake.Source.choices, widget=forms.RadioSelect)
     presenting_problem = forms.CharField(label=_("主要问题"), widget=TEXT)
