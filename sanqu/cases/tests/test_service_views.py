@@ -69,6 +69,7 @@ def test_it_records_and_returns_to_the_timeline_with_a_message(as_user, grandmot
     page = client.get(response["Location"]).content.decode()
     assert "已记录 张秀英 的服务：精神慰藉，1.5 小时。" in page
     assert "下周三再来" in page
+    assert "累计 <strong>1.5</strong> 小时" in page
     service = ServiceRecord.objects.get()
     assert service.duration_hours == 1.5
 

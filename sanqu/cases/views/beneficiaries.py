@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +43,7 @@ from sanqu.cases.services.beneficiaries import (
 from sanqu.lib import clock, idnumber
 
 PAGE_SIZE = 25
+TIMELINE_SIZE = 100  # the latest services on the page; the totals count them all
 VIEW = "cases.view_beneficiary"
 
 
@@ -234,7 +235,9 @@ def _render_detail(request: HttpRequest, *, beneficiary: Beneficiary, unmasked: 
         if beneficiary.household_id
         else Beneficiary.objects.none()
     )
-    records = list(timeline_records(beneficiary)[:100])
+    all_records = timeline_records(beneficiary)
+    totals = all_records.aggregate(count=Count("pk"), hours=Sum("duration_hours"))
+    records = list(all_records[:TIMELINE_SIZE])
     return render(
         request,
         "cases/beneficiaries/detail.html",
@@ -252,7 +255,8 @@ def _render_detail(request: HttpRequest, *, beneficiary: Beneficiary, unmasked: 
             "target_groups": list(beneficiary.target_groups.all()),
             "household_members": list(household_members),
             "records": records,
-            "hours": sum((record.duration_hours for record in records), start=0),
+            "record_count": totals["count"],
+            "hours": totals["hours"] or 0,
             "cases": list(timeline_cases(beneficiary)),
             "nav_section": "beneficiaries",
             "language_next": reverse("beneficiary_detail", args=[beneficiary.pk]),
