@@ -8,6 +8,7 @@ urlpatterns = [
     path("groups/", groups.group_list_view, name="groups"),
     path("groups/new/", groups.group_create_view, name="group_create"),
     path("groups/<int:pk>/", groups.group_detail, name="group_detail"),
+    path("groups/<int:pk>/edit/", groups.group_edit, name="group_edit"),
     path("groups/<int:pk>/members/", groups.group_member_add_view, name="group_member_add"),
     path(
         "groups/<int:pk>/members/<int:member_pk>/leave/",

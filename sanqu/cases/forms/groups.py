@@ -94,6 +94,20 @@ class GroupForm(PlaceForm):
     field_order = ["name", "purpose", "target_groups", "planned_sessions", "started_on", "region", "station"]
 
 
+class GroupPlanForm(forms.Form):
+    """The plan of an open group, revised as the group goes."""
+
+    name = GroupForm.base_fields["name"]
+    purpose = GroupForm.base_fields["purpose"]
+    target_groups = GroupForm.base_fields["target_groups"]
+    planned_sessions = GroupForm.base_fields["planned_sessions"]
+    station = StationChoiceField(label=_("服务站点"), queryset=Station.objects.none(), required=False)
+
+    def __init__(self, *args: Any, stations: QuerySet[Station], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations  # type: ignore[attr-defined]
+
+
 class SessionForm(forms.Form):
     held_on = forms.DateField(label=_("活动日期"), widget=DATE)
     phase = forms.ChoiceField(label=_("阶段"), choices=(), widget=forms.RadioSelect)

@@ -10,8 +10,9 @@ in one transaction and leaves an audit entry.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.roles import Role
-from sanqu.accounts.services import audited_save, require_perm
+from sanqu.accounts.services import apply, audited_save, require_perm, snapshot
 from sanqu.cases.models import Beneficiary, Group, GroupAttendance, GroupMember, GroupSession, TargetGroup
 from sanqu.cases.selectors.beneficiaries import beneficiaries_for
 from sanqu.cases.selectors.groups import groups_for, writable_groups
@@ -142,6 +143,49 @@ def group_create(
         actor=actor, instance=group, perm="cases.add_group", writable=writable_groups(actor), request=request
     )
     group.target_groups.set(list(target_groups))
+    return group
+
+
+GROUP_EDITABLE = ("name", "purpose", "planned_sessions", "station")
+
+
+@transaction.atomic
+def group_update(
+    *,
+    actor: User,
+    group: Group,
+    data: Mapping[str, Any],
+    target_groups: Iterable[TargetGroup] | None = None,
+    request: HttpRequest | None = None,
+) -> Group:
+    """Revise the plan of an open group (name, aims, planned sessions, station, target groups)."""
+    group = group_for_write(actor, group)
+    _check_open(group)
+    before = snapshot(group)
+    apply(group, data, editable=GROUP_EDITABLE)
+    if group.station is not None and not group.station.region.path.startswith(group.county.path):
+        raise ValidationError({"station": _("服务站点须在开展地点所在的区县内。")})
+    if group.planned_sessions < 1:
+        raise ValidationError({"planned_sessions": _("计划节数至少为 1。")})
+    audited_save(
+        actor=actor,
+        instance=group,
+        perm="cases.change_group",
+        writable=writable_groups(actor),
+        before=before,
+        request=request,
+    )
+    if target_groups is not None:
+        chosen = {target.pk for target in target_groups}
+        if chosen != set(group.target_groups.values_list("pk", flat=True)):
+            group.target_groups.set(list(chosen))
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                obj=group,
+                detail={"changed": ["target_groups"]},
+                request=request,
+            )
     return group
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from sanqu.accounts.models import AuditEntry
-from sanqu.cases.models import Group, GroupAttendance, GroupMember, GroupSession
+from sanqu.cases.models import Group, GroupAttendance, GroupMember, GroupSession, TargetGroup
 from sanqu.cases.tests.factories import make_beneficiary
 from sanqu.cases.tests.group_factories import TODAY, add_member, make_group
 from sanqu.testing import World, make_person
@@ -185,3 +185,29 @@ def test_it_closes_the_group_only_with_an_evaluation(world: World, as_user) -> N
     group.refresh_from_db()
     assert group.phase == Group.Phase.ENDING and group.evaluation == "目标基本达成"
     assert client.get(f"/cases/groups/{group.pk}/sessions/new/").status_code == 403
+
+
+def test_it_revises_the_plan_and_names_the_changes_in_the_audit(world: World, as_user) -> None:
+    group = make_group(world)
+    client = as_user("worker")
+    assert "每周一次合唱练习" in client.get(f"/cases/groups/{group.pk}/edit/").content.decode()
+    assert as_user("wanzhou").get(f"/cases/groups/{group.pk}/edit/").status_code == 404
+    assert as_user("leader").post(f"/cases/groups/{group.pk}/edit/", {}).status_code == 403
+
+    response = client.post(
+        f"/cases/groups/{group.pk}/edit/",
+        {
+            "name": "留守儿童合唱团",
+            "purpose": "每周两次合唱练习",
+            "planned_sessions": "12",
+            "station": world.station.pk,
+            "target_groups": [TargetGroup.objects.get(code="left_behind_children").pk],
+        },
+    )
+
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.purpose, group.planned_sessions) == ("每周两次合唱练习", 12)
+    assert [target.code for target in group.target_groups.all()] == ["left_behind_children"]
+    changed = [entry.detail["changed"] for entry in AuditEntry.objects.filter(object_id=str(group.pk))]
+    assert sorted(changed) == [["planned_sessions", "purpose"], ["target_groups"]]

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanqu.accounts.models import User
 from sanqu.accounts.services import require_perm
-from sanqu.cases.forms.groups import CloseForm, GroupForm, MemberAddForm, SessionForm, add_service_errors
+from sanqu.cases.forms.groups import (
+    CloseForm,
+    GroupForm,
+    GroupPlanForm,
+    MemberAddForm,
+    SessionForm,
+    add_service_errors,
+)
 from sanqu.cases.models import Group
 from sanqu.cases.selectors.groups import (
     get_group_for_user,
@@ -35,6 +42,7 @@ from sanqu.cases.services.groups import (
     group_member_add,
     group_member_remove,
     group_session_record,
+    group_update,
     own_person,
 )
 from sanqu.lib import clock
@@ -277,3 +285,37 @@ def group_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = CloseForm(initial={"ended_on": clock.today()})
     return render(request, "cases/groups/close.html", {"form": form, "group": group, "nav_section": SECTION})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    group = _writable_group(user, pk)
+    if group.ended_on is not None:
+        raise PermissionDenied
+    stations = stations_for(user)
+    if request.method == "POST":
+        form = GroupPlanForm(request.POST, stations=stations)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            target_groups = data.pop("target_groups")
+            try:
+                group_update(actor=user, group=group, data=data, target_groups=target_groups, request=request)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("已保存小组计划。"))
+                return redirect("group_detail", pk=group.pk)
+    else:
+        form = GroupPlanForm(
+            initial={
+                "name": group.name,
+                "purpose": group.purpose,
+                "planned_sessions": group.planned_sessions,
+                "station": group.station_id,
+                "target_groups": list(group.target_groups.all()),
+            },
+            stations=stations,
+        )
+    return render(request, "cases/groups/edit.html", {"form": form, "group": group, "nav_section": SECTION})
