@@ -268,3 +268,30 @@ def test_it_refuses_anonymous_and_other_methods_on_the_correction(client, as_use
     url = reverse("beneficiary_edit", args=[grandmother.pk])
     assert client.get(url).status_code == 302
     assert as_user("worker").delete(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("chengkou", 200),
+        ("worker", 404),
+        ("mentor", 404),
+        ("city", 404),
+        ("leader", 404),
+        ("yangguang", 404),
+        ("wanzhou", 404),
+        ("editor", 404),
+        ("reviewer", 404),
+    ],
+)
+def test_it_shows_a_community_correction_subject_only_to_the_county_officer(
+    as_user, world: World, persona: str, status: int
+) -> None:
+    subject = make_beneficiary(
+        "陈某", world.jiming, born=dt.date(1985, 1, 1), groups=("community_correction",)
+    )
+    client = as_user(persona)
+    assert client.get(reverse("beneficiary_detail", args=[subject.pk])).status_code == status
+    found = client.get(reverse("beneficiaries"), {"q": subject.id_number})
+    if found.status_code == 200:
+        assert list(found.context["page"].object_list) == ([subject] if status == 200 else [])
