@@ -278,7 +278,7 @@ class ReferralAnswerForm(forms.Form):
 
 class CountyFilterForm(forms.Form):
     stage = forms.ChoiceField(
-        label=_("阶段"), required=False, choices=[("", _("全部阶段")), *Case.Stage.choices]
+        label=_("所处阶段"), required=False, choices=[("", _("全部阶段")), *Case.Stage.choices]
     )
     worker = forms.TypedChoiceField(label=_("负责社工"), required=False, coerce=int, empty_value=None)
     overdue = forms.ChoiceField(
