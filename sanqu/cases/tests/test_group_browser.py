@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from playwright.sync_api import Page, expect
 from sanqu.cases.models import GroupSession
 from sanqu.cases.tests.factories import make_beneficiary
 from sanqu.cases.tests.group_factories import TODAY, add_member, make_group
+from sanqu.projects.models import LivelihoodMeasure, LivelihoodProject
 from sanqu.testing import PASSWORD, World
 from sanqu.workbench.tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
@@ -61,3 +64,39 @@ def test_it_lets_a_worker_record_a_session_with_attendance_on_a_phone(
     expect(page.locator(".phases__step--current")).to_have_text("形成")
     page.screenshot(path=str(SCREENSHOTS / "group-detail-375.png"), full_page=True)
     assert GroupSession.objects.get().topic == "相互认识：我的名字故事"
+
+
+def test_it_shows_a_livelihood_projects_results_over_time_on_a_phone(
+    page: Page, live_server, world: World, settings
+) -> None:
+    settings.SANQU_TODAY = TODAY
+    project = LivelihoodProject.objects.create(
+        name="云隘村特色种植",
+        kind=LivelihoodProject.Kind.PLANTING,
+        county=world.chengkou,
+        region=world.jiming,
+        organisation=world.yangguang,
+        started_on=dt.date(2017, 3, 1),
+        households_reached=120,
+    )
+    for day, indicator, label, value in [
+        (dt.date(2017, 5, 1), "visits", "", "11"),
+        (dt.date(2018, 4, 1), "area_mu", "核桃", "500"),
+        (dt.date(2018, 4, 1), "area_mu", "雪莲果", "300"),
+        (dt.date(2018, 6, 30), "income_per_household", "", "6000"),
+    ]:
+        LivelihoodMeasure.objects.create(
+            project=project, measured_on=day, indicator=indicator, label=label, value=Decimal(value)
+        )
+
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("账号").fill("chengkou")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}/projects/livelihood/")
+    page.get_by_role("link", name="云隘村特色种植").click()
+
+    latest = page.locator(".latest")
+    expect(latest).to_contain_text("6000")
+    expect(latest).to_contain_text("雪莲果")
+    page.screenshot(path=str(SCREENSHOTS / "livelihood-detail-375.png"), full_page=True)
