@@ -137,7 +137,7 @@ def livelihood_measure_record(
         raise ValidationError({"value": _("该指标不能为负数。")})
     label = label.strip()
     if project.measures.filter(measured_on=measured_on, indicator=indicator, label=label).exists():
-        raise ValidationError(_("这一天的该项指标已经记录过了；如需更正，请联系区县专门科室。"))
+        raise ValidationError(_("这一天的该项指标（同一说明）已经记录过了。"))
     measure = LivelihoodMeasure(
         project=project, measured_on=measured_on, indicator=indicator, label=label, value=Decimal(value)
     )
