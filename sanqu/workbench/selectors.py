@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from sanqu.accounts.models import AuditEntry, Membership, User
 from sanqu.accounts.roles import VIEW_AUDIT, Role
 from sanqu.accounts.scoping import Scope, scope_of
+from sanqu.cases.selectors.cases import caseload_for, review_queue_for
 from sanqu.figures.engine import FIGURE_LABELS, compute_figures
 from sanqu.orgs.models import Organisation
 from sanqu.regions.models import Region
@@ -191,8 +192,16 @@ def _worker_panel(membership: Membership, scope: Scope, *, today: dt.date) -> Pa
             "days_left": (current.planned_end_on - today).days if current else None,
             "supervisors": [link.supervisor for link in supervisions],
             "past_dispatches": list((dispatches.exclude(pk=current.pk) if current else dispatches)[:5]),
+            "caseload": _caseload_summary(membership.user, today=today),
         },
     )
+
+
+def _caseload_summary(user: User, *, today: dt.date) -> dict[str, int]:
+    """How many of the worker's cases are open, and how many need doing something about now."""
+    cases = [case for group in caseload_for(user, today=today) for case in group.cases]
+    overdue = [case for case in cases if getattr(case, "overdue", False)]  # annotated by caseload_for
+    return {"open": len(cases), "overdue": len(overdue)}
 
 
 def _supervisor_panel(membership: Membership, scope: Scope, *, today: dt.date) -> Panel:
@@ -209,7 +218,10 @@ def _supervisor_panel(membership: Membership, scope: Scope, *, today: dt.date) -
         role=membership.role,
         template="workbench/_panel_supervisor.html",
         membership=membership,
-        data={"rows": [(person, by_person.get(person.pk)) for person in supervisees]},
+        data={
+            "rows": [(person, by_person.get(person.pk)) for person in supervisees],
+            "awaiting_review": review_queue_for(membership.user).total,
+        },
     )
 
 
