@@ -21,10 +21,15 @@ class ProgrammeYearViewSet(AuditedSnippetViewSet):
 
     model = ProgrammeYear
     icon = "date"
-    list_display = ["__str__", "starts_on", "ends_on"]
-    list_export = ["year", "starts_on", "ends_on"]
-    export_headings = {"year": _("年度"), "starts_on": _("开始日期"), "ends_on": _("结束日期")}
-    edit_handler = panels("year", "starts_on", "ends_on")
+    list_display = ["__str__", "starts_on", "ends_on", "case_approval_required"]
+    list_export = ["year", "starts_on", "ends_on", "case_approval_required"]
+    export_headings = {
+        "year": _("年度"),
+        "starts_on": _("开始日期"),
+        "ends_on": _("结束日期"),
+        "case_approval_required": _("个案计划与结案需督导审批"),
+    }
+    edit_handler = panels("year", "starts_on", "ends_on", "case_approval_required")
 
     def scoped_queryset(self, user: Any) -> QuerySet[ProgrammeYear]:
         return ProgrammeYear.objects.all() if not scope_of(user).is_empty else ProgrammeYear.objects.none()
