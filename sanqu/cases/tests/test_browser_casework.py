@@ -78,7 +78,7 @@ def test_it_lets_a_worker_record_a_service_on_a_phone(page: Page, live_server, w
     page.get_by_role("button", name="登录").click()
 
     # Find her by name.
-    page.get_by_role("link", name="服务对象").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="服务对象", exact=True).click()
     expect(page.get_by_role("heading", name="服务对象", exact=True)).to_be_visible()
     search = page.get_by_label("按姓名或完整身份证号查找服务对象")
     search.fill("秀英")
@@ -126,7 +126,7 @@ def test_it_lets_a_worker_register_a_child_with_her_guardians_consent(
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
 
-    page.get_by_role("link", name="服务对象").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="服务对象", exact=True).click()
     page.get_by_role("link", name="登记服务对象").click()
     expect(page.get_by_role("heading", name="登记服务对象")).to_be_visible()
     page.get_by_label("姓名", exact=True).fill("李小花")

@@ -57,7 +57,7 @@ def test_it_takes_a_plan_from_the_worker_to_the_supervisor_on_a_phone(
     plan = submit_plan(world, assess(world, open_case(world, make_beneficiary("刘大爷", world.jiming))))
 
     _login(page, live_server.url, "worker")
-    page.get_by_role("link", name="我的个案").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的个案", exact=True).click()
     expect(page.get_by_role("heading", name="我的个案")).to_be_visible()
     expect(page.get_by_text("30 天未服务")).to_have_count(2)
     expect(page.get_by_text("计划待审批")).to_be_visible()
