@@ -7,7 +7,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import AuditEntry, User
@@ -15,6 +14,7 @@ from sanqu.cases.models import Case, Closure, FollowUp, Referral
 from sanqu.cases.services.case_rules import (
     check_day,
     check_open,
+    decide_review,
     locked,
     record,
     replayed,
@@ -113,17 +113,12 @@ def closure_review(
         require_reviewer(actor, closure.case)
         case = locked(closure.case)
         closure = Closure.objects.select_for_update().get(pk=closure.pk)
-        decided = Closure.Status.APPROVED if approve else Closure.Status.RETURNED
-        if closure.status == decided and closure.reviewed_by_id == actor.pk:
+        not_submitted = _("该结案申请不在待审批状态，不能审批。")
+        decided = decide_review(
+            closure, actor=actor, approve=approve, comment=comment, not_submitted=not_submitted
+        )
+        if not decided:
             return closure
-        if closure.status != Closure.Status.SUBMITTED:
-            raise ValidationError(_("该结案申请不在待审批状态，不能审批。"), code="not_submitted")
-        if not approve and not comment.strip():
-            raise ValidationError({"comment": _("退回时请写明意见，便于社工修改。")}, code="no_comment")
-        closure.status = decided
-        closure.reviewed_by = actor
-        closure.reviewed_at = timezone.now()
-        closure.review_comment = comment.strip()
         save(closure)
         if approve:
             _close(case, closure)

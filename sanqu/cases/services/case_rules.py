@@ -21,7 +21,7 @@ from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.roles import Role
 from sanqu.accounts.scoping import scope_of
-from sanqu.cases.models import Case
+from sanqu.cases.models import Case, CasePlan, Closure
 from sanqu.lib import clock
 from sanqu.regions.models import Region
 from sanqu.workforce.models import Supervision
@@ -189,3 +189,24 @@ def save_case(case: Case, *, actor: User, event: str, request: HttpRequest | Non
         status=case.status,
         **detail,
     )
+
+
+def decide_review(
+    item: CasePlan | Closure, *, actor: User, approve: bool, comment: str, not_submitted: str
+) -> bool:
+    """Put a reviewer's decision on a submitted plan or closure (the caller saves it).
+
+    False when the same reviewer already made the same decision: a double submit, nothing to do.
+    """
+    decided = item.Status.APPROVED if approve else item.Status.RETURNED
+    if item.status == decided and item.reviewed_by_id == actor.pk:
+        return False
+    if item.status != item.Status.SUBMITTED:
+        raise ValidationError(not_submitted, code="not_submitted")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("退回时请写明意见，便于社工修改。")}, code="no_comment")
+    item.status = decided
+    item.reviewed_by = actor
+    item.reviewed_at = timezone.now()
+    item.review_comment = comment.strip()
+    return True

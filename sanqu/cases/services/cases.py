@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,6 +47,7 @@ from sanqu.cases.services.case_rules import (
     advance,
     check_day,
     check_open,
+    decide_review,
     locked,
     record,
     replayed,
@@ -356,18 +356,13 @@ def plan_review(
         require_reviewer(actor, plan.case)
         case = locked(plan.case)
         plan = CasePlan.objects.select_for_update().get(pk=plan.pk)
-        decided = CasePlan.Status.APPROVED if approve else CasePlan.Status.RETURNED
-        if plan.status == decided and plan.reviewed_by_id == actor.pk:
-            return plan  # the same decision submitted twice
-        if plan.status != CasePlan.Status.SUBMITTED:
-            raise ValidationError(_("该计划不在待审批状态，不能审批。"), code="not_submitted")
+        not_submitted = _("该计划不在待审批状态，不能审批。")
+        decided = decide_review(
+            plan, actor=actor, approve=approve, comment=comment, not_submitted=not_submitted
+        )
+        if not decided:
+            return plan
         check_open(case)
-        if not approve and not comment.strip():
-            raise ValidationError({"comment": _("退回时请写明意见，便于社工修改。")}, code="no_comment")
-        plan.status = decided
-        plan.reviewed_by = actor
-        plan.reviewed_at = timezone.now()
-        plan.review_comment = comment.strip()
         save(plan)
         if approve:
             _make_effective(plan, case)
