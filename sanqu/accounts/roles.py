@@ -76,7 +76,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.ORG_MANAGER: {UNMASK}
     | _perms(("view",), [("orgs", "organisation"), ("workforce", "person"), *COMMUNITY_WORK]),
     Role.SOCIAL_WORKER: _perms(("add", "change", "view"), COMMUNITY_WORK),
-    Role.SUPERVISOR: _perms(("view",), COMMUNITY_WORK),
+    # Supervisors follow their supervisees' groups and activities; livelihood projects are not theirs.
+    Role.SUPERVISOR: _perms(("view",), [("cases", "group"), ("cases", "communityactivity")]),
     Role.EDITOR: set(),
     Role.REVIEWER: set(),
 }

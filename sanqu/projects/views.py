@@ -77,6 +77,7 @@ def _writable(user: User, pk: int) -> LivelihoodProject:
 @require_GET
 def livelihood_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    require_perm(user, "projects.view_livelihoodproject")
     page = Paginator(livelihood_projects_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from sanqu.accounts.models import AuditEntry
 from sanqu.projects.models import LivelihoodMeasure, LivelihoodProject
@@ -135,3 +136,11 @@ def test_the_worker_edits_a_project_where_she_is_posted(world: World, as_user) -
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.households_reached == 52
+
+
+def test_it_keeps_livelihood_projects_out_of_a_supervisors_way(world: World, as_user) -> None:
+    mentor, worker = as_user("mentor"), as_user("worker")
+
+    assert mentor.get(reverse("livelihood_projects")).status_code == 403
+    assert "生计项目" not in mentor.get(reverse("groups")).content.decode()
+    assert "生计项目" in worker.get(reverse("groups")).content.decode()
