@@ -113,11 +113,14 @@ class Dispatch(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "programme_year"], name="dispatch_unique_person_year"),
             models.CheckConstraint(
-                condition=models.Q(planned_end_on__gt=models.F("started_on")), name="dispatch_end_after_start"
+                condition=models.Q(planned_end_on__gt=models.F("started_on")),
+                name="dispatch_end_after_start",
+                violation_error_message=_("计划结束日期须晚于派驻开始日期。"),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="left_early") | ~models.Q(leave_reason=""),
                 name="dispatch_left_early_has_reason",
+                violation_error_message=_("提前离岗须填写离岗原因。"),
             ),
         ]
 
