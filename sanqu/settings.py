@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sanqu.regions",
     "sanqu.orgs",
     "sanqu.workforce",
+    "sanqu.volunteers",
     "sanqu.training",
     "sanqu.incentives",
     "sanqu.projects",

@@ -36,11 +36,12 @@ PY=$(find_python) || die "Sanqu needs Python 3.12 or newer and none was found.
    or point SANQU_PYTHON at an interpreter:  SANQU_PYTHON=/path/to/python3.12 make run"
 say "Python: $PY ($("$PY" -c 'import sys; print(sys.version.split()[0])'))"
 
-# Debian packages: gettext compiles the translations; the tests need Chromium, CJK fonts
-# (Chinese pages render as boxes without them) and PostgreSQL.
-packages=(gettext)
+# Debian packages: gettext compiles the translations; WeasyPrint's PDFs need a CJK font (Chinese
+# renders as empty boxes without one) and HarfBuzz's subsetter (an 8x faster PDF with Noto CJK);
+# the tests add Chromium, PostgreSQL and poppler (pdftotext reads the PDFs back).
+packages=(gettext fonts-noto-cjk libharfbuzz-subset0)
 if [[ $purpose == test ]]; then
-  packages+=(chromium fonts-noto-cjk postgresql)
+  packages+=(chromium postgresql poppler-utils)
 fi
 missing=()
 for package in "${packages[@]}"; do

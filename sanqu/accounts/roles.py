@@ -100,3 +100,11 @@ ROLE_PERMISSIONS[Role.SUPERVISOR] |= _SEE | {UNMASK_BENEFICIARY, ADD_SERVICE}
 # Roles whose scope is the region of the membership (and everything under it).
 REGION_ROLES = {Role.CITY_ADMIN, Role.CITY_VIEWER, Role.COUNTY_OFFICER}
 READ_ONLY_ROLES = {Role.CITY_VIEWER}
+
+# Workforce: dispatch terms, teams and supervision sessions (issue 4).
+
+# Volunteers (issue 4).
+
+# Training courses (issue 4).
+
+# Certification and incentive claims (issue 4).

@@ -81,7 +81,7 @@ def dispatch(who: Person, year: ProgrammeYear, sender: Organisation, where: Regi
     Dispatch.objects.create(
         person=who, programme_year=year, sending_organisation=sender, county=where, started_on=started,
         planned_end_on=Dispatch.default_planned_end(started), status=status,
-        leave_reason="家庭原因" if status == Dispatch.Status.LEFT_EARLY else "",
+        leave_reason="family" if status == Dispatch.Status.LEFT_EARLY else "",
     )  # fmt: skip
 
 
