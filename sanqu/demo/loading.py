@@ -51,6 +51,10 @@ from sanqu.workforce.models import Certificate, Dispatch, Person, Supervision
 # stay (load_regions is idempotent and records elsewhere may point at them), and so do user
 # accounts and the audit trail: accounts are refreshed, the audit trail is never edited.
 DOMAIN_MODELS: list[type[Model]] = [
+    # issue 4 models: certification and incentives
+    # issue 4 models: training
+    # issue 4 models: volunteers
+    # issue 4 models: teams and supervision
     ServiceRecord,
     GroupAttendance,
     GroupSession,
@@ -132,4 +136,9 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         )
         build_casework(rng, casework)
         build_groupwork(rng, casework)
+        # issue 4 demo: dispatch lifecycle
+        # issue 4 demo: teams and supervision
+        # issue 4 demo: volunteers
+        # issue 4 demo: training
+        # issue 4 demo: certification and incentives
     return Loaded(memberships=memberships, regions_report=regions_output.getvalue())
