@@ -102,6 +102,17 @@ REGION_ROLES = {Role.CITY_ADMIN, Role.CITY_VIEWER, Role.COUNTY_OFFICER}
 READ_ONLY_ROLES = {Role.CITY_VIEWER}
 
 # Workforce: dispatch terms, teams and supervision sessions (issue 4).
+VIEW_TEAM = "workforce.view_team"
+VIEW_SESSION = "workforce.view_supervisionsession"
+_TEAM_WRITE = {"workforce.add_team", "workforce.change_team"}
+_SESSION_WRITE = {"workforce.add_supervisionsession", "workforce.add_supervisionfollowup"}
+FOLLOW_UP_DONE = "workforce.change_supervisionfollowup"
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {VIEW_TEAM, VIEW_SESSION} | _TEAM_WRITE
+ROLE_PERMISSIONS[Role.CITY_VIEWER] |= {VIEW_TEAM, VIEW_SESSION}
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {VIEW_TEAM, VIEW_SESSION} | _TEAM_WRITE
+ROLE_PERMISSIONS[Role.ORG_MANAGER] |= {VIEW_TEAM} | _TEAM_WRITE  # its own organisation's teams
+ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_TEAM, VIEW_SESSION, FOLLOW_UP_DONE}  # her own sessions and follow-ups
+ROLE_PERMISSIONS[Role.SUPERVISOR] |= {VIEW_TEAM, VIEW_SESSION, FOLLOW_UP_DONE} | _SESSION_WRITE
 
 # Volunteers (issue 4).
 
