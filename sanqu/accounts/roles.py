@@ -118,5 +118,36 @@ ROLE_PERMISSIONS[Role.SUPERVISOR] |= {VIEW_TEAM, VIEW_SESSION, FOLLOW_UP_DONE} |
 # Volunteers (issue 4).
 
 # Training courses (issue 4).
+# The city office organises courses and their sessions (quotas are ReceivingCounty, above); the
+# county officer recommends its trainees (add/change trainee, above) and takes their attendance;
+# the city viewer reads.
+VIEW_COURSE = "training.view_trainingcourse"
+VIEW_ATTENDANCE = "training.view_attendance"
+_COURSE_WRITE = _perms(
+    ("add", "change", "delete"), [("training", "trainingcourse"), ("training", "coursesession")]
+)
+_ATTENDANCE_WRITE = _perms(("add", "change", "delete"), [("training", "attendance")])
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {VIEW_COURSE, VIEW_ATTENDANCE} | _COURSE_WRITE | _ATTENDANCE_WRITE
+ROLE_PERMISSIONS[Role.CITY_VIEWER] |= {VIEW_COURSE, VIEW_ATTENDANCE}
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {VIEW_COURSE, VIEW_ATTENDANCE} | _ATTENDANCE_WRITE
 
 # Certification and incentive claims (issue 4).
+# Exam results are recorded by the county officer (its county) and the city office; a worker reads
+# her own. Claims are filed by the worker for herself or by the county officer on someone's behalf,
+# and decided and paid by the officer of the policy's county; the city office reads them all.
+VIEW_EXAMS = "incentives.view_examattempt"
+_EXAM_WRITE = {"incentives.add_examattempt", "incentives.change_examattempt"}
+VIEW_CLAIMS = "incentives.view_incentiveclaim"
+FILE_CLAIM = "incentives.add_incentiveclaim"
+DECIDE_CLAIM = "incentives.decide_incentiveclaim"
+PAY_CLAIM = "incentives.pay_incentiveclaim"
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {VIEW_EXAMS, VIEW_CLAIMS} | _EXAM_WRITE
+ROLE_PERMISSIONS[Role.CITY_VIEWER] |= {VIEW_EXAMS, VIEW_CLAIMS}
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {VIEW_EXAMS, VIEW_CLAIMS, FILE_CLAIM, DECIDE_CLAIM, PAY_CLAIM}
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= _EXAM_WRITE
+ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {
+    VIEW_EXAMS,
+    VIEW_CLAIMS,
+    FILE_CLAIM,
+    "incentives.view_incentivepolicy",
+}
