@@ -102,6 +102,9 @@ REGION_ROLES = {Role.CITY_ADMIN, Role.CITY_VIEWER, Role.COUNTY_OFFICER}
 READ_ONLY_ROLES = {Role.CITY_VIEWER}
 
 # Workforce: dispatch terms, teams and supervision sessions (issue 4).
+# Dispatches: the sending organisation's manager and the worker read theirs (never change them).
+ROLE_PERMISSIONS[Role.ORG_MANAGER] |= {"workforce.view_dispatch"}
+ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {"workforce.view_dispatch"}
 VIEW_TEAM = "workforce.view_team"
 VIEW_SESSION = "workforce.view_supervisionsession"
 _TEAM_WRITE = {"workforce.add_team", "workforce.change_team"}
@@ -116,6 +119,26 @@ ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_TEAM, VIEW_SESSION, FOLLOW_UP_DONE
 ROLE_PERMISSIONS[Role.SUPERVISOR] |= {VIEW_TEAM, VIEW_SESSION, FOLLOW_UP_DONE} | _SESSION_WRITE
 
 # Volunteers (issue 4).
+# The county officer, the city office and an organisation manager keep the registry (training,
+# commendations, certificates); a worker registers volunteers and records their hours in her
+# county; the leadership reads. A certificate carries the full ID number, so issuing or
+# downloading one also needs UNMASK.
+VIEW_VOLUNTEER = "volunteers.view_volunteer"
+_VOLUNTEER_REGISTER = {
+    "volunteers.add_volunteer",
+    "volunteers.change_volunteer",
+    "volunteers.add_volunteerservice",
+}
+_VOLUNTEER_MANAGE = _VOLUNTEER_REGISTER | {
+    "volunteers.add_volunteertraining",
+    "volunteers.add_commendation",
+    "volunteers.add_volunteercertificate",
+}
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {VIEW_VOLUNTEER} | _VOLUNTEER_MANAGE
+ROLE_PERMISSIONS[Role.CITY_VIEWER] |= {VIEW_VOLUNTEER}
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {VIEW_VOLUNTEER} | _VOLUNTEER_MANAGE
+ROLE_PERMISSIONS[Role.ORG_MANAGER] |= {VIEW_VOLUNTEER} | _VOLUNTEER_MANAGE
+ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_VOLUNTEER} | _VOLUNTEER_REGISTER
 
 # Training courses (issue 4).
 # The city office organises courses and their sessions (quotas are ReceivingCounty, above); the
