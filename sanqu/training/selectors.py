@@ -151,16 +151,16 @@ class QuotaTable:
 def quota_table(user: User, programme_year: ProgrammeYear) -> QuotaTable:
     """Per county in scope: quota, recommended, attending (any attendance) and completed (two queries)."""
     counties = list(receiving_counties_for(user, programme_year))
-    counts = {
+    counts: dict[int, Any] = {
         row["county"]: row
         for row in Trainee.objects.filter(
             programme_year=programme_year, county__in=[rc.county_id for rc in counties]
         )
         .values("county")
         .annotate(
-            recommended=Count("pk"),
-            attending=Count("pk", filter=Q(Exists(Attendance.objects.filter(trainee=OuterRef("pk"))))),
-            completed=Count("pk", filter=Q(completed_on__isnull=False)),
+            n_recommended=Count("pk"),
+            n_attending=Count("pk", filter=Q(Exists(Attendance.objects.filter(trainee=OuterRef("pk"))))),
+            n_completed=Count("pk", filter=Q(completed_on__isnull=False)),
         )
     }
     table = QuotaTable()
@@ -170,9 +170,9 @@ def quota_table(user: User, programme_year: ProgrammeYear) -> QuotaTable:
             QuotaRow(
                 county=receiving.county,
                 quota=receiving.training_quota,
-                recommended=row.get("recommended", 0),
-                attending=row.get("attending", 0),
-                completed=row.get("completed", 0),
+                recommended=row.get("n_recommended", 0),
+                attending=row.get("n_attending", 0),
+                completed=row.get("n_completed", 0),
             )
         )
     return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -202,7 +203,7 @@ def recommend(request: HttpRequest) -> HttpResponse:
     counties = selectors.counties_for(user)
     if year is not None:
         counties = counties.filter(receiving_years__programme_year=year)
-    choices = {
+    choices: dict[str, Any] = {
         "years": selectors.programme_years(),
         "counties": counties,
         "courses": TrainingCourse.objects.filter(programme_year=year).order_by("starts_on")
