@@ -362,6 +362,9 @@ def session_follow_up_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     require_perm(user, "workforce.view_supervisionsession")
     session = get_session_for_user(user, pk)
+    require_perm(user, "workforce.add_supervisionfollowup")
+    if not writable_sessions(user).filter(pk=session.pk).exists():
+        raise PermissionDenied
     form = FollowUpForm(request.POST, owners=_owners(session), prefix="new")
     if form.is_valid():
         try:
@@ -406,6 +409,9 @@ def follow_up_complete(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     require_perm(user, "workforce.view_supervisionsession")
     follow_up = get_follow_up_for_user(user, pk)
+    require_perm(user, "workforce.change_supervisionfollowup")
+    if not completable_follow_ups(user).filter(pk=follow_up.pk).exists():
+        raise PermissionDenied
     form = FollowUpDoneForm(request.POST)
     if form.is_valid():
         try:
