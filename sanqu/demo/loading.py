@@ -39,12 +39,13 @@ from sanqu.demo.builder import build_programme
 from sanqu.demo.cases import build_casework
 from sanqu.demo.casework import Casework
 from sanqu.demo.groupwork import build_groupwork
+from sanqu.demo.training import build_training_courses
 from sanqu.demo.workforce import build_workforce
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.orgs.models import Organisation
 from sanqu.projects.models import LivelihoodMeasure, LivelihoodProject, ProgrammeYear, ReceivingCounty
 from sanqu.regions.models import Station
-from sanqu.training.models import Trainee
+from sanqu.training.models import Attendance, CourseSession, Trainee, TrainingCourse
 from sanqu.workforce.models import Certificate, Dispatch, Person, Supervision
 
 # The domain records the demo writes, in an order that deletes children before parents. Regions
@@ -52,7 +53,10 @@ from sanqu.workforce.models import Certificate, Dispatch, Person, Supervision
 # accounts and the audit trail: accounts are refreshed, the audit trail is never edited.
 DOMAIN_MODELS: list[type[Model]] = [
     # issue 4 models: certification and incentives
-    # issue 4 models: training
+    Attendance,
+    CourseSession,
+    Trainee,
+    TrainingCourse,
     # issue 4 models: volunteers
     # issue 4 models: teams and supervision
     ServiceRecord,
@@ -139,6 +143,6 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         # issue 4 demo: dispatch lifecycle
         # issue 4 demo: teams and supervision
         # issue 4 demo: volunteers
-        # issue 4 demo: training
+        build_training_courses()
         # issue 4 demo: certification and incentives
     return Loaded(memberships=memberships, regions_report=regions_output.getvalue())
