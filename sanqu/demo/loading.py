@@ -39,6 +39,7 @@ from sanqu.demo.builder import build_programme
 from sanqu.demo.cases import build_casework
 from sanqu.demo.casework import Casework
 from sanqu.demo.groupwork import build_groupwork
+from sanqu.demo.teams import build_teams
 from sanqu.demo.training import build_training_courses
 from sanqu.demo.workforce import build_workforce
 from sanqu.incentives.models import IncentivePolicy
@@ -46,7 +47,16 @@ from sanqu.orgs.models import Organisation
 from sanqu.projects.models import LivelihoodMeasure, LivelihoodProject, ProgrammeYear, ReceivingCounty
 from sanqu.regions.models import Station
 from sanqu.training.models import Attendance, CourseSession, Trainee, TrainingCourse
-from sanqu.workforce.models import Certificate, Dispatch, Person, Supervision
+from sanqu.workforce.models import (
+    Certificate,
+    Dispatch,
+    Person,
+    Supervision,
+    SupervisionFollowUp,
+    SupervisionSession,
+    Team,
+    TeamMember,
+)
 
 # The domain records the demo writes, in an order that deletes children before parents. Regions
 # stay (load_regions is idempotent and records elsewhere may point at them), and so do user
@@ -58,7 +68,10 @@ DOMAIN_MODELS: list[type[Model]] = [
     Trainee,
     TrainingCourse,
     # issue 4 models: volunteers
-    # issue 4 models: teams and supervision
+    SupervisionFollowUp,
+    SupervisionSession,
+    TeamMember,
+    Team,
     ServiceRecord,
     GroupAttendance,
     GroupSession,
@@ -141,7 +154,7 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         build_casework(rng, casework)
         build_groupwork(rng, casework)
         # issue 4 demo: dispatch lifecycle
-        # issue 4 demo: teams and supervision
+        build_teams(worker=workforce.worker, mentor=workforce.mentor)
         # issue 4 demo: volunteers
         build_training_courses()
         # issue 4 demo: certification and incentives
