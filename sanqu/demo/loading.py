@@ -38,6 +38,7 @@ from sanqu.demo.accounts import USERNAMES, build_accounts
 from sanqu.demo.builder import build_programme
 from sanqu.demo.cases import build_casework
 from sanqu.demo.casework import Casework
+from sanqu.demo.dispatch_terms import build_dispatch_terms
 from sanqu.demo.groupwork import build_groupwork
 from sanqu.demo.teams import build_teams
 from sanqu.demo.training import build_training_courses
@@ -153,7 +154,7 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         )
         build_casework(rng, casework)
         build_groupwork(rng, casework)
-        # issue 4 demo: dispatch lifecycle
+        build_dispatch_terms()
         build_teams(worker=workforce.worker, mentor=workforce.mentor)
         # issue 4 demo: volunteers
         build_training_courses()
