@@ -97,7 +97,7 @@ class TeamBuilder:
         by_person: dict[int, list[Dispatch]] = defaultdict(list)
         for dispatch in dispatches:
             by_person[dispatch.person_id].append(dispatch)
-        stays = []
+        stays: list[tuple[Person, dt.date, dt.date | None]] = []
         for terms in by_person.values():
             terms.sort(key=lambda d: d.started_on)
             start, end = terms[0].started_on, self.term_end(terms[0])
@@ -150,7 +150,8 @@ class TeamBuilder:
         )
         by_station: dict[int, list[Dispatch]] = defaultdict(list)
         for dispatch in dispatches:
-            by_station[dispatch.station_id].append(dispatch)
+            if dispatch.station_id is not None:
+                by_station[dispatch.station_id].append(dispatch)
         stations = Station.objects.filter(pk__in=by_station).select_related("region", "organisation")
         supervisors = self.supervisors()
         exclude = {person.pk for person in supervisors.values()} | {self.worker.pk}
