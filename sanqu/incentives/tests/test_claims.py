@@ -98,7 +98,8 @@ def test_it_refuses_a_certificate_obtained_before_the_policy_when_the_rule_says_
     with pytest.raises(ValidationError) as error:
         file(world, policy=policy, certificate=certificate)
     assert refusal(error, "certificate") == (
-        "证书取得日期 2017-11-20 不在政策有效期内（2018-01-01 至 长期有效）：本政策只适用于有效期内取得的证书。"
+        "证书取得日期 2017-11-20 不在政策有效期内（2018-01-01 至 长期有效）："
+        "本政策只适用于有效期内取得的证书。"
     )
     policy.certificate_in_force = False
     policy.save()
