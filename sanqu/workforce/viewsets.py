@@ -161,7 +161,9 @@ class DispatchViewSet(ScopedSnippetViewSet):
         "ended_on",
         "status",
         "leave_reason",
+        "leave_note",
         "assessment",
+        "assessed_on",
     ]
     export_headings = {
         "programme_year.year": _("年度"),
@@ -175,7 +177,9 @@ class DispatchViewSet(ScopedSnippetViewSet):
         "ended_on": _("实际结束日期"),
         "status": _("状态"),
         "leave_reason": _("离岗原因"),
+        "leave_note": _("离岗说明"),
         "assessment": _("考核结果"),
+        "assessed_on": _("考核日期"),
     }
     sensitive_export = ("person.id_number",)
     filterset_class = DispatchFilterSet
