@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -14,13 +15,63 @@ from sanqu.accounts.admin_views import AuditedSnippetViewSet, ScopedForm, county
 from sanqu.accounts.scoping import scope_of
 from sanqu.orgs.viewsets import writable_counties
 from sanqu.projects.models import ProgrammeYear
-from sanqu.training.models import Trainee
+from sanqu.training.models import Trainee, TrainingCourse
+from sanqu.training.selectors import credited_hours
 from sanqu.workforce.selectors import people_for
 from sanqu.workforce.viewsets import programme_years, search_by_person
 
 
+def _courses(user: Any) -> QuerySet[TrainingCourse]:
+    return TrainingCourse.objects.select_related("programme_year").order_by(
+        "-programme_year__year", "starts_on"
+    )
+
+
 class TraineeForm(ScopedForm):
-    scoped_choices = {"person": people_for, "programme_year": programme_years, "county": writable_counties}
+    """The back office keeps the training rules: course of the same year, hours before completion.
+
+    With attendance on record the ledger's hours are the credited hours; a linked course decides the
+    flat course name and level.
+    """
+
+    scoped_choices = {
+        "person": people_for,
+        "programme_year": programme_years,
+        "county": writable_counties,
+        "course": _courses,
+    }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        course: TrainingCourse | None = data.get("course")
+        year = data.get("programme_year")
+        stored = self.instance if self.instance.pk else None
+        attended = stored is not None and stored.attendances.exists()
+        if course is not None and year is not None and course.programme_year_id != year.pk:
+            self.add_error("course", _("培训班须属于%(year)s年度。") % {"year": year.year})
+            return data
+        if attended and stored is not None and course != stored.course:
+            self.add_error(
+                "course", _("%(name)s已有出勤记录，不能更换培训班。") % {"name": stored.person.name}
+            )
+            return data
+        if course is not None:
+            data["course_name"] = course.name
+            data["course_level"] = course.level
+        if attended and stored is not None:
+            data["hours"] = credited_hours(stored)
+        completing = data.get("completed_on") and not (stored and stored.completed_on)
+        hours = data.get("hours") or Decimal(0)
+        if completing and course is not None and hours < course.required_hours:
+            self.add_error(
+                "completed_on",
+                _("已计学时 %(credited)s，未达到培训班要求的 %(required)s 学时，不能结业。")
+                % {
+                    "credited": f"{hours.normalize():f}",
+                    "required": f"{course.required_hours.normalize():f}",
+                },
+            )
+        return data
 
 
 class TraineeFilterSet(WagtailFilterSet):
@@ -69,6 +120,7 @@ class TraineeViewSet(AuditedSnippetViewSet):
         "programme_year",
         "county",
         "workplace",
+        "course",
         "course_name",
         "course_level",
         "hours",
@@ -76,6 +128,7 @@ class TraineeViewSet(AuditedSnippetViewSet):
         base_form_class=TraineeForm,
         programme_year=forms.Select,
         county=forms.Select,
+        course=forms.Select,
     )
 
     def scoped_queryset(self, user: Any) -> QuerySet[Trainee]:
