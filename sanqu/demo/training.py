@@ -58,7 +58,7 @@ def build_training_courses() -> None:
     wanted = sorted({(t.programme_year, t.course_name, t.course_level) for t in trainees if t.course_name},
                     key=lambda key: (key[0].year, key[2], key[1]))  # fmt: skip
     courses: dict[tuple[int, str], TrainingCourse] = {}
-    days: dict[int, list[tuple[str, str]]] = {}
+    days: dict[int, list[tuple[CourseSession.Kind, str]]] = {}
     for programme_year, name, level in wanted:
         schedule = MINISTRY_DAYS if level == Trainee.CourseLevel.MINISTRY else MUNICIPAL_DAYS
         starts_on = _course_start(programme_year.year, level)
