@@ -89,7 +89,9 @@ class DispatchCreateForm(forms.Form):
     """A new term; the worker is found by ID number, or chosen from the people in scope."""
 
     id_number = IdNumberField(required=False, help_text=_("已登记人员的 18 位身份证号；也可以在下方选择"))
-    person = PersonChoiceField(label=_("或选择社工"), required=False, queryset=Person.objects.none())
+    person = PersonChoiceField(
+        label=_("或选择社工"), required=False, queryset=Person.objects.none(), empty_label=_("请选择")
+    )
     programme_year = forms.ModelChoiceField(
         label=_("年度"), queryset=ProgrammeYear.objects.none(), empty_label=_("请选择")
     )

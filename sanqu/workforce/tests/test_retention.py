@@ -162,6 +162,8 @@ def test_it_shows_the_city_each_county_side_by_side(programme: World, as_user, p
     assert "66.7%" in html  # overall
     assert "75.0%" in html and "50.0%" in html  # 城口 and 万州
     assert "城口县" in html and "万州区" in html
+    assert "城口县年度" not in html  # only the year rows read "…年度"
+    assert "2017年度" in html
     assert "考取公务员或事业单位" in html
 
 
