@@ -42,12 +42,20 @@ from sanqu.demo.dispatch_terms import build_dispatch_terms
 from sanqu.demo.groupwork import build_groupwork
 from sanqu.demo.teams import build_teams
 from sanqu.demo.training import build_training_courses
+from sanqu.demo.volunteers import build_volunteers
 from sanqu.demo.workforce import build_workforce
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.orgs.models import Organisation
 from sanqu.projects.models import LivelihoodMeasure, LivelihoodProject, ProgrammeYear, ReceivingCounty
 from sanqu.regions.models import Station
 from sanqu.training.models import Attendance, CourseSession, Trainee, TrainingCourse
+from sanqu.volunteers.models import (
+    Commendation,
+    Volunteer,
+    VolunteerCertificate,
+    VolunteerService,
+    VolunteerTraining,
+)
 from sanqu.workforce.models import (
     Certificate,
     Dispatch,
@@ -68,7 +76,11 @@ DOMAIN_MODELS: list[type[Model]] = [
     CourseSession,
     Trainee,
     TrainingCourse,
-    # issue 4 models: volunteers
+    VolunteerCertificate,
+    Commendation,
+    VolunteerTraining,
+    VolunteerService,
+    Volunteer,
     SupervisionFollowUp,
     SupervisionSession,
     TeamMember,
@@ -156,7 +168,7 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         build_groupwork(rng, casework)
         build_dispatch_terms()
         build_teams(worker=workforce.worker, mentor=workforce.mentor)
-        # issue 4 demo: volunteers
+        build_volunteers()
         build_training_courses()
         # issue 4 demo: certification and incentives
     return Loaded(memberships=memberships, regions_report=regions_output.getvalue())
