@@ -102,7 +102,7 @@ class SessionForm(forms.Form):
         help_text=_("如：个案预估的方法、情绪支持"),
     )
     notes = forms.CharField(
-        label=_("督导记录"), widget=TEXT, required=False, help_text=_("讨论的要点、给社工的建议。")
+        label=_("督导过程记录"), widget=TEXT, required=False, help_text=_("讨论的要点、给社工的建议。")
     )
     cases = CaseChoiceField(
         label=_("讨论的个案"),

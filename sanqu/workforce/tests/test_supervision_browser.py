@@ -62,7 +62,7 @@ def test_the_mentor_records_a_session_with_a_case_discussed(page: Page, live_ser
     page.locator("label.chip", has_text="现场督导").click()
     page.get_by_label("时长(小时)").fill("2")
     page.get_by_label("督导主题").fill("独居老人的情绪支持")
-    page.get_by_label("督导记录").fill("讨论了入户探访的频率和记录方式。")
+    page.get_by_label("督导过程记录").fill("讨论了入户探访的频率和记录方式。")
     page.get_by_label(f"{case.number} · 张秀英").check()
     first = page.locator("fieldset.follow-up-row").first
     first.get_by_label("跟进事项").fill("每周电话随访一次")
