@@ -40,11 +40,12 @@ from sanqu.demo.cases import build_casework
 from sanqu.demo.casework import Casework
 from sanqu.demo.dispatch_terms import build_dispatch_terms
 from sanqu.demo.groupwork import build_groupwork
+from sanqu.demo.incentives import build_incentives
 from sanqu.demo.teams import build_teams
 from sanqu.demo.training import build_training_courses
 from sanqu.demo.volunteers import build_volunteers
 from sanqu.demo.workforce import build_workforce
-from sanqu.incentives.models import IncentivePolicy
+from sanqu.incentives.models import ClaimEvidence, ExamAttempt, IncentiveClaim, IncentivePolicy, PolicyRate
 from sanqu.orgs.models import Organisation
 from sanqu.projects.models import LivelihoodMeasure, LivelihoodProject, ProgrammeYear, ReceivingCounty
 from sanqu.regions.models import Station
@@ -71,7 +72,10 @@ from sanqu.workforce.models import (
 # stay (load_regions is idempotent and records elsewhere may point at them), and so do user
 # accounts and the audit trail: accounts are refreshed, the audit trail is never edited.
 DOMAIN_MODELS: list[type[Model]] = [
-    # issue 4 models: certification and incentives
+    ClaimEvidence,
+    IncentiveClaim,
+    PolicyRate,
+    ExamAttempt,
     Attendance,
     CourseSession,
     Trainee,
@@ -170,5 +174,5 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         build_teams(worker=workforce.worker, mentor=workforce.mentor)
         build_volunteers()
         build_training_courses()
-        # issue 4 demo: certification and incentives
+        build_incentives(worker=workforce.worker)
     return Loaded(memberships=memberships, regions_report=regions_output.getvalue())
