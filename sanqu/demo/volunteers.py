@@ -120,14 +120,15 @@ def _register(rng: random.Random, counties: list[Region]) -> list[Volunteer]:
             )
     maker.save()
     for volunteer in volunteers:
-        volunteer.person = volunteer.person  # the saved person, with its id now
+        # The person was unsaved when assigned; assigning it again takes the id bulk_create gave it.
+        volunteer.person = volunteer.person
     return Volunteer.objects.bulk_create(volunteers, batch_size=500)
 
 
 def _services(rng: random.Random, volunteers: list[Volunteer]) -> dict[int, list[VolunteerService]]:
     activities: dict[int, list[CommunityActivity]] = defaultdict(list)
-    for activity in CommunityActivity.objects.order_by("held_on", "id"):
-        activities[activity.county_id].append(activity)
+    for row in CommunityActivity.objects.order_by("held_on", "id"):
+        activities[row.county_id].append(row)
     made: dict[int, list[VolunteerService]] = defaultdict(list)
     for volunteer in volunteers:
         months = max(1, (AS_OF - volunteer.registered_on).days // 30)
@@ -138,7 +139,9 @@ def _services(rng: random.Random, volunteers: list[Volunteer]) -> dict[int, list
         linked: set[int] = set()
         for _ in range(count):
             hours = rng.choice(HOURS)
-            activity = rng.choice(near) if helps and near and rng.random() < 0.4 else None
+            activity: CommunityActivity | None = (
+                rng.choice(near) if helps and near and rng.random() < 0.4 else None
+            )
             if activity is not None and activity.pk not in linked:
                 linked.add(activity.pk)
                 day, content, place = activity.held_on, activity.name, activity.place

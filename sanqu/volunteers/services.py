@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sanqu.accounts import audit
@@ -419,6 +420,9 @@ def certificate_issue(
         raise ValidationError(
             {"period_start": _("该期间没有志愿服务记录，不能出具证明。请先记录服务时长，或调整服务期间。")}
         )
+    # The certificate is a Chinese document whatever the issuer's interface language.
+    with translation.override("zh-hans"):
+        summary = summarise(services)
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -433,7 +437,7 @@ def certificate_issue(
                     holder_id_number=volunteer.person.id_number,
                     total_hours=sum((service.hours for service in services), Decimal(0)),
                     service_count=len(services),
-                    content_summary=summarise(services),
+                    content_summary=summary,
                     issued_by=actor,
                 )
                 return audited_save(

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -273,11 +274,11 @@ def commendation_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _certificate_initial(volunteer: Volunteer) -> dict[str, Any]:
     first = volunteer.services.order_by("served_on").values_list("served_on", flat=True).first()
     last = volunteer.services.order_by("-served_on").values_list("served_on", flat=True).first()
-    issuer = (
-        volunteer.organisation.name
-        if volunteer.organisation
-        else _("%(county)s民政局") % {"county": volunteer.county.name}
-    )
+    if volunteer.organisation:
+        issuer = volunteer.organisation.name
+    else:  # the name of a Chinese body, printed on a Chinese document
+        with translation.override("zh-hans"):
+            issuer = _("%(county)s民政局") % {"county": volunteer.county.name}
     return {"period_start": first, "period_end": last, "issuer": issuer, "issued_on": clock.today()}
 
 
