@@ -50,6 +50,7 @@ class IncentivePolicyViewSet(AuditedSnippetViewSet):
         "effective_from",
         "effective_until",
         "amount",
+        "certificate_in_force",
         base_form_class=IncentivePolicyForm,
         county=forms.Select,
     )
