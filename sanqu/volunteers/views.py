@@ -131,6 +131,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
+    require_perm(user, VIEW_VOLUNTEER)
     volunteer = selectors.volunteer_page(selectors.get_volunteer_for_user(user, pk))
     records = selectors.service_records(volunteer)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -50,6 +50,7 @@ def test_the_refusals(client, as_user, world, chengkou_volunteer):
     assert client.get("/volunteers/").status_code == 302
     assert as_user("editor").get("/volunteers/").status_code == 403
     assert as_user("mentor").get("/volunteers/").status_code == 403
+    assert as_user("mentor").get(f"/volunteers/{chengkou_volunteer.pk}/").status_code == 403
     assert as_user("wanzhou").get(f"/volunteers/{chengkou_volunteer.pk}/").status_code == 404
     assert as_user("wanzhou").get(f"/volunteers/{chengkou_volunteer.pk}/hours/").status_code == 404
     assert as_user("leader").get(f"/volunteers/{chengkou_volunteer.pk}/hours/").status_code == 403
