@@ -45,12 +45,16 @@ from sanqu.cases.models import (
     ServiceType,
     TargetGroup,
 )
+from sanqu.incentives.figures import certified_by_level, incentive_claims_paid
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.orgs.models import Organisation
 from sanqu.projects.models import LivelihoodProject, ProgrammeYear, ReceivingCounty
 from sanqu.regions.lookup import find_region
 from sanqu.regions.models import Region
+from sanqu.training.figures import trainees_vs_quota
 from sanqu.training.models import Trainee
+from sanqu.volunteers.figures import volunteer_hours
+from sanqu.workforce.figures import dispatch_retention, early_leavers_by_reason
 from sanqu.workforce.models import Certificate, Dispatch
 
 # The keys of compute_figures(), in the order people read them, with their labels.
@@ -75,6 +79,12 @@ FIGURE_LABELS = {
     "group_sessions": _("小组活动（节）"),
     "community_attendance": _("社区活动参与（人次）"),
     "livelihood_households": _("生计项目覆盖（户）"),
+    "dispatch_retention": _("选派留任（期满 ÷ 已结束）"),
+    "early_leavers_by_reason": _("提前离岗（按原因，人次）"),
+    "trainees_vs_quota": _("培养对象与名额"),
+    "certified_by_level": _("持证社会工作者（按等级，人）"),
+    "incentive_claims_paid": _("已发放人才激励（笔、元）"),
+    "volunteer_hours": _("志愿服务时长（小时）"),
 }
 
 
@@ -252,6 +262,19 @@ def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
         ),
         "incentive_counties": incentive,
         **work_figures(scope=scope, as_of=as_of),
+        **workforce_figures(scope=scope, as_of=as_of),
+    }
+
+
+def workforce_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
+    """The people side: retention, early leavers, training against quota, certificates, incentives."""
+    return {
+        "dispatch_retention": dispatch_retention(scope=scope, as_of=as_of),
+        "early_leavers_by_reason": early_leavers_by_reason(scope=scope, as_of=as_of),
+        "trainees_vs_quota": trainees_vs_quota(scope=scope, as_of=as_of),
+        "certified_by_level": certified_by_level(scope=scope, as_of=as_of),
+        "incentive_claims_paid": incentive_claims_paid(scope=scope, as_of=as_of),
+        "volunteer_hours": volunteer_hours(scope=scope, as_of=as_of),
     }
 
 

@@ -53,7 +53,7 @@ def caseload_of(person: Person, *, today: dt.date) -> Caseload:
     )
     return Caseload(
         open_by_stage=[
-            (stages[stage], open_counts[stage]) for stage in Case.Stage.values if stage in open_counts
+            (str(stages[stage]), open_counts[stage]) for stage in Case.Stage.values if stage in open_counts
         ],
         open_total=by_status.get(Case.Status.OPEN, 0),
         referred=by_status.get(Case.Status.REFERRED, 0),

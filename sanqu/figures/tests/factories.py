@@ -81,6 +81,9 @@ def dispatch(who: Person, year: ProgrammeYear, sender: Organisation, where: Regi
     Dispatch.objects.create(
         person=who, programme_year=year, sending_organisation=sender, county=where, started_on=started,
         planned_end_on=Dispatch.default_planned_end(started), status=status,
+        ended_on=None if status == Dispatch.Status.SERVING
+        else started + dt.timedelta(days=100) if status == Dispatch.Status.LEFT_EARLY
+        else Dispatch.default_planned_end(started),
         leave_reason="family" if status == Dispatch.Status.LEFT_EARLY else "",
     )  # fmt: skip
 

@@ -19,6 +19,7 @@ from sanqu.figures.engine import (
 )
 from sanqu.lib import clock
 from sanqu.orgs.models import Organisation
+from sanqu.workforce.models import Certificate, Dispatch
 
 
 class Command(BaseCommand):
@@ -54,12 +55,27 @@ class Command(BaseCommand):
             "beneficiaries_by_group": dict(TargetGroup.objects.values_list("code", "name")),
             "cases_by_stage": {stage.value: str(stage.label) for stage in Case.Stage},
             "services_by_type": dict(ServiceType.objects.values_list("code", "name")),
+            "dispatch_retention": {
+                "ended": _("已结束"),
+                "completed": _("期满"),
+                "left_early": _("提前离岗"),
+                "rate": _("留任率（%）"),
+            },
+            "early_leavers_by_reason": {reason.value: str(reason.label) for reason in Dispatch.LeaveReason},
+            "trainees_vs_quota": {
+                "quota": _("培养名额"),
+                "recommended": _("已推荐"),
+                "completed": _("已结业"),
+            },
+            "certified_by_level": {level.value: str(level.label) for level in Certificate.Level},
+            "incentive_claims_paid": {"count": _("笔数"), "amount": _("金额（元）")},
         }
         for key, label in FIGURE_LABELS.items():
             value = figures[key]
             if isinstance(value, dict):
                 self.stdout.write(f"{label}：")
                 for part, count in value.items():
-                    self.stdout.write(f"  {part_labels[key].get(part, part)}：{count}")
+                    shown = "—" if count is None else count
+                    self.stdout.write(f"  {part_labels[key].get(part, part)}：{shown}")
             else:
                 self.stdout.write(f"{label}：{'—' if value is None else value}")
