@@ -24,6 +24,12 @@ class Navigation:
     cases: bool = False  # my caseload
     county_cases: bool = False
     reviews: str = ""  # the review queue's label for this user ("" hides it)
+    dispatches: bool = False
+    teams: bool = False
+    supervision: bool = False  # for supervisors and workers, who have no team list of their own
+    volunteers: bool = False
+    training: bool = False
+    incentives: bool = False
 
 
 def navigation_for(*, user: Any) -> Navigation:
@@ -45,4 +51,11 @@ def navigation_for(*, user: Any) -> Navigation:
         cases=bool(worker_person_ids(user)),
         county_cases=sees_county_cases(user),
         reviews=review_label_for(user),
+        dispatches=user.has_perm("workforce.view_dispatch"),
+        teams=user.has_perm("workforce.view_team") and not scope_of(user).is_empty,
+        supervision=user.has_perm("workforce.add_supervisionsession") or bool(worker_person_ids(user)),
+        volunteers=user.has_perm("volunteers.view_volunteer"),
+        training=user.has_perm("training.view_trainee"),
+        incentives=user.has_perm("incentives.view_incentiveclaim")
+        or user.has_perm("incentives.view_examattempt"),
     )
