@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sanqu.accounts.roles import UNMASK
 from sanqu.lib import clock
 from sanqu.workforce.selectors import get_person_for_user, people_for, reveal_person, search_people
-from sanqu.workforce.story import caseload_of
+from sanqu.workforce.story import story_of
 
 PAGE_SIZE = 25
 
@@ -63,7 +63,7 @@ def _render_person(request: HttpRequest, *, person: object, unmasked: bool) -> H
         "workforce/person_detail.html",
         {
             "person": person,
-            "caseload": caseload_of(person, today=clock.today()),  # type: ignore[arg-type]
+            "story": story_of(request.user, person, today=clock.today()),  # type: ignore[arg-type]
             "unmasked": unmasked,
             "can_unmask": request.user.has_perm(UNMASK),
             "nav_section": "people",
