@@ -57,20 +57,22 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# uv, installed beside the interpreter when it is not on the PATH.
-UV=$(command -v uv 2>/dev/null || true)
-if [[ -z $UV && -x $(dirname "$PY")/uv ]]; then UV=$(dirname "$PY")/uv; fi
-if [[ -z $UV ]]; then
+# uv: the one beside the interpreter, else one on the PATH that runs (a pyenv shim may exist for a
+# Python version that is not selected, and fails), else installed beside the interpreter.
+works() { [[ -n $1 && -x $1 ]] && "$1" --version >/dev/null 2>&1; }
+UV=$(dirname "$PY")/uv
+works "$UV" || UV=$(command -v uv 2>/dev/null || true)
+if ! works "$UV"; then
   say "Installing uv"
   "$PY" -m pip install --quiet --disable-pip-version-check uv 2>/dev/null \
     || "$PY" -m pip install --quiet --disable-pip-version-check --user uv
   UV=$(dirname "$PY")/uv
-  [[ -x $UV ]] || UV=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts", "posix_user"))')/uv
+  works "$UV" || UV=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts", "posix_user"))')/uv
 fi
-[[ -x $UV ]] || die "uv could not be installed with $PY -m pip"
+works "$UV" || die "uv could not be installed with $PY -m pip"
 
 say "Python dependencies (uv.lock)"
-"$UV" sync --frozen --quiet -p "$PY"
+"$UV" sync --frozen --quiet -p "$PY" || die "uv could not install the locked Python dependencies"
 export PATH="$ROOT/.venv/bin:$PATH"
 
 say "Front-end assets (package-lock.json)"
