@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 from sanqu.accounts.models import Membership, User
@@ -37,7 +38,9 @@ class World:
         return self.users[username]
 
 
-_sequence = iter(range(100, 1000))
+# Sequence codes for made-up ID numbers: 900 per birth date, then the next day (a test process
+# of the whole suite makes more than 900 people).
+_sequence = itertools.count()
 
 
 def make_person(
@@ -49,7 +52,9 @@ def make_person(
     address: str = "500229",
 ) -> Person:
     person = Person(name=name, county=county, organisation=organisation)
-    person.set_id_number(idnumber.make(address, born or dt.date(1990, 5, 17), next(_sequence)))
+    number = next(_sequence)
+    day = (born or dt.date(1990, 5, 17)) + dt.timedelta(days=number // 900)
+    person.set_id_number(idnumber.make(address, day, 100 + number % 900))
     person.full_clean()
     person.save()
     return person

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from sanqu.cases.models import Beneficiary, TargetGroup
 from sanqu.lib import idnumber
 from sanqu.regions.models import Region
 from sanqu.workforce.models import Person
 
-_sequence = iter(range(300, 1000))
+_sequence = itertools.count()  # 700 sequence codes per birth date, then the next day
 
 
 def make_beneficiary(
@@ -23,7 +24,9 @@ def make_beneficiary(
     beneficiary = Beneficiary(
         name=name, region=region, responsible_worker=worker, registered_on=dt.date(2018, 3, 1)
     )
-    beneficiary.set_id_number(idnumber.make(region.code[:6], born, next(_sequence)))
+    number = next(_sequence)
+    day = born + dt.timedelta(days=number // 700)
+    beneficiary.set_id_number(idnumber.make(region.code[:6], day, 300 + number % 700))
     beneficiary.save()
     beneficiary.target_groups.set(TargetGroup.objects.filter(code__in=groups))
     return beneficiary
