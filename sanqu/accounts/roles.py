@@ -174,3 +174,30 @@ ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {
     FILE_CLAIM,
     "incentives.view_incentivepolicy",
 }
+
+# Project supervision (issue 5).
+# The city office signs projects and keeps the configuration (report templates, evaluation
+# schemes); the county section follows its county's projects: reviews periodic reports, visits,
+# evaluates; the organisation (its manager and its workers posted there) files the reports and
+# closes the actions it owns; the leadership reads.
+VIEW_PROJECT = "projects.view_project"
+_PROJECT_WRITE = _perms(("add", "change"), [("projects", "project"), ("projects", "milestone")])
+VIEW_REPORT = "projects.view_periodicreport"
+FILE_REPORT = "projects.add_periodicreport"
+REVIEW_REPORT = "projects.review_periodicreport"
+VIEW_VISIT = "projects.view_monitoringvisit"
+RECORD_VISIT = "projects.add_monitoringvisit"
+CLOSE_ACTION = "projects.close_visitaction"
+VIEW_EVALUATION = "projects.view_projectevaluation"
+EVALUATE = "projects.add_projectevaluation"
+_CONFIGURATION = _perms(
+    ("add", "change", "delete", "view"), [("projects", "reporttemplate"), ("projects", "evaluationscheme")]
+)
+_READ_ALL = {VIEW_PROJECT, VIEW_REPORT, VIEW_VISIT, VIEW_EVALUATION}
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= _READ_ALL | _PROJECT_WRITE | _CONFIGURATION
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {REVIEW_REPORT, RECORD_VISIT, CLOSE_ACTION, EVALUATE}
+ROLE_PERMISSIONS[Role.CITY_VIEWER] |= _READ_ALL
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= _READ_ALL | {"projects.change_milestone"}
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {REVIEW_REPORT, RECORD_VISIT, CLOSE_ACTION, EVALUATE}
+ROLE_PERMISSIONS[Role.ORG_MANAGER] |= _READ_ALL | {FILE_REPORT, CLOSE_ACTION, "projects.change_milestone"}
+ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_PROJECT, VIEW_REPORT, FILE_REPORT, CLOSE_ACTION}

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from sanqu.incentives import exams
+from sanqu.lib.files import PrivateStorage, private_storage, random_name
 from sanqu.workforce.models import Certificate
 
 
@@ -249,26 +244,11 @@ class IncentiveClaim(models.Model):
 
 def _evidence_path(instance: ClaimEvidence, filename: str) -> str:
     """A path that names nothing about the person: claims/<claim>/<random><suffix>."""
-    suffix = Path(filename).suffix.lower()[:8]
-    return f"claims/{instance.claim_id}/{uuid.uuid4().hex}{suffix}"
+    return random_name(f"claims/{instance.claim_id}", filename)
 
 
-class EvidenceStorage(FileSystemStorage):
-    """Evidence files, kept beside (never under) MEDIA_ROOT, with no URL: only the scoped view serves them."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(base_url=None, **kwargs)
-
-    @cached_property
-    def base_location(self) -> str:
-        return str(Path(settings.MEDIA_ROOT).parent / "private")
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Evidence files have no public URL.")
-
-
-def evidence_storage() -> EvidenceStorage:
-    return EvidenceStorage()
+def evidence_storage() -> PrivateStorage:
+    return private_storage()
 
 
 class ClaimEvidence(models.Model):

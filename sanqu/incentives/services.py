@@ -41,20 +41,13 @@ from sanqu.incentives.selectors import (
     writable_policies,
 )
 from sanqu.lib import clock
+from sanqu.lib.files import sniff_upload
 from sanqu.regions.models import Region
 from sanqu.workforce.models import Certificate, Person
 
 FILE_CLAIM = "incentives.add_incentiveclaim"
 DECIDE_CLAIM = "incentives.decide_incentiveclaim"
 PAY_CLAIM = "incentives.pay_incentiveclaim"
-
-# Evidence: PDF or a photo, at most 10 MB, recognised by its first bytes (not by its name).
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
 
 
 def _day(day: dt.date | None) -> str:
@@ -205,20 +198,7 @@ class Evidence:
 
 def _check_evidence(item: Evidence) -> str:
     """The file's content type, from its first bytes; a refusal names the file and the rule."""
-    name = item.file.name or ""
-    if item.file.size is None or item.file.size == 0:
-        raise ValidationError({"evidence": _("文件“%(name)s”是空的。") % {"name": name}})
-    if item.file.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"evidence": _("文件“%(name)s”超过 10 MB。") % {"name": name}})
-    item.file.seek(0)
-    head = item.file.read(16)
-    item.file.seek(0)
-    for magic, content_type in EVIDENCE_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    raise ValidationError(
-        {"evidence": _("文件“%(name)s”不是 PDF、JPEG 或 PNG：只接受这三种格式。") % {"name": name}}
-    )
+    return sniff_upload(item.file, field="evidence")
 
 
 def _check_filer(actor: User, person: Person, policy: IncentivePolicy) -> None:

@@ -225,7 +225,7 @@ def test_it_refuses_a_file_that_is_not_a_pdf_or_photo_and_keeps_nothing(
             certificate=make_certificate(world.worker_person),
             evidence=[scan(), receipt("收据.png", b"<html><script>alert(1)</script>")],
         )
-    assert refusal(error, "evidence") == "文件“收据.png”不是 PDF、JPEG 或 PNG：只接受这三种格式。"
+    assert refusal(error, "evidence") == "文件“收据.png”的格式不受支持：只接受 PDF、JPEG 或 PNG。"
     assert not IncentiveClaim.objects.exists() and not ClaimEvidence.objects.exists()
     assert private_files(working_day_and_files) == []
 
