@@ -201,3 +201,7 @@ ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= _READ_ALL | {"projects.change_milestone
 ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {REVIEW_REPORT, RECORD_VISIT, CLOSE_ACTION, EVALUATE}
 ROLE_PERMISSIONS[Role.ORG_MANAGER] |= _READ_ALL | {FILE_REPORT, CLOSE_ACTION, "projects.change_milestone"}
 ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_PROJECT, VIEW_REPORT, FILE_REPORT, CLOSE_ACTION}
+# issue 5 roles: projects
+# issue 5 roles: reports
+# issue 5 roles: visits
+# issue 5 roles: evaluations

@@ -72,6 +72,7 @@ from sanqu.workforce.models import (
 # stay (load_regions is idempotent and records elsewhere may point at them), and so do user
 # accounts and the audit trail: accounts are refreshed, the audit trail is never edited.
 DOMAIN_MODELS: list[type[Model]] = [
+    # issue 5 models: projects
     ClaimEvidence,
     IncentiveClaim,
     PolicyRate,
@@ -175,4 +176,5 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         build_volunteers()
         build_training_courses()
         build_incentives(worker=workforce.worker)
+        # issue 5 demo: projects
     return Loaded(memberships=memberships, regions_report=regions_output.getvalue())

@@ -1,0 +1,1 @@
+"""Back-office configuration of the evaluation part (filled in by that part)."""

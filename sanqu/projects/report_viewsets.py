@@ -1,0 +1,1 @@
+"""Back-office configuration of the report part (filled in by that part)."""
