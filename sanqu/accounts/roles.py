@@ -202,6 +202,8 @@ ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {REVIEW_REPORT, RECORD_VISIT, CLOSE_ACT
 ROLE_PERMISSIONS[Role.ORG_MANAGER] |= _READ_ALL | {FILE_REPORT, CLOSE_ACTION, "projects.change_milestone"}
 ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_PROJECT, VIEW_REPORT, FILE_REPORT, CLOSE_ACTION}
 # issue 5 roles: projects
+# The city office, which sets a plan's milestones, removes one that was not reached.
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {"projects.delete_milestone"}
 # issue 5 roles: reports
 # issue 5 roles: visits
 # issue 5 roles: evaluations
