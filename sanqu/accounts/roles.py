@@ -207,3 +207,5 @@ ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {"projects.delete_milestone"}
 # issue 5 roles: reports
 # issue 5 roles: visits
 # issue 5 roles: evaluations
+# A posted worker reads her organisation's evaluations, as its manager does (the project page shows them).
+ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_EVALUATION}
