@@ -206,6 +206,8 @@ ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_PROJECT, VIEW_REPORT, FILE_REPORT,
 ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {"projects.delete_milestone"}
 # issue 5 roles: reports
 # issue 5 roles: visits
+# A posted worker reads the visits to her organisation's projects and her station (she may own actions).
+ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_VISIT}
 # issue 5 roles: evaluations
 # A posted worker reads her organisation's evaluations, as its manager does (the project page shows them).
 ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_EVALUATION}
