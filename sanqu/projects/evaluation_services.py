@@ -398,7 +398,7 @@ def _score(
                 cleared.append(indicator.pk)
             continue
         record = record or IndicatorScore(evaluation=evaluation, indicator=indicator)
-        record.score = score
+        record.score = score.quantize(CENT)
         record.evidence_note = note.strip()
         if upload is not None:
             if record.evidence:
