@@ -1,7 +1,9 @@
-"""`sanqu serve`: the production web server (granian, WSGI) and the task worker, together.
+"""`sanqu serve`: the production web server (granian, WSGI), the task worker and the scheduler.
 
-Ctrl-C (or SIGTERM) stops both; if either stops on its own, the other is stopped too and the
-command exits with an error, so a supervisor notices.
+The scheduler sends the reminders about overdue periodic reports at start-up and then every
+`--reminder-interval` seconds (a day by default). Ctrl-C (or SIGTERM) stops them all; if one
+stops on its own, the others are stopped too and the command exits with an error, so a
+supervisor notices.
 """
 
 from __future__ import annotations
@@ -38,13 +40,21 @@ def demo_accounts_text() -> str:
 
 
 class Command(BaseCommand):
-    help = "Serve Sanqu with granian and run the task worker (Ctrl-C stops both)."
+    help = "Serve Sanqu with granian, run the task worker and the scheduler (Ctrl-C stops them all)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("SANQU_WEB_WORKERS", "2")))
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument("--no-scheduler", action="store_true", help="Do not start the scheduler.")
+        parser.add_argument(
+            "--reminder-interval",
+            type=int,
+            default=int(os.environ.get("SANQU_REMINDER_INTERVAL", str(24 * 3600))),
+            metavar="SECONDS",
+            help="How often the scheduler sends overdue-report reminders (default: a day).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         web = [
@@ -56,6 +66,9 @@ class Command(BaseCommand):
         commands = {"web": web}
         if not options["no_worker"]:
             commands["worker"] = [sys.executable, "-m", "sanqu.cli", "db_worker", "--interval", "1"]
+        if not options["no_scheduler"]:
+            interval = str(max(60, options["reminder_interval"]))
+            commands["scheduler"] = [sys.executable, "-m", "sanqu.cli", "remind_reports", "--every", interval]
         # Each child leads its own process group: Ctrl-C reaches only this command, which stops
         # each group once, and a group that does not stop in time is killed whole (no orphans).
         processes = {
