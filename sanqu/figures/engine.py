@@ -48,6 +48,13 @@ from sanqu.cases.models import (
 from sanqu.incentives.figures import certified_by_level, incentive_claims_paid
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.orgs.models import Organisation
+from sanqu.projects.figures import (
+    evaluation_grades,
+    progress_totals,
+    projects_in,
+    report_timeliness,
+    visits_open_actions,
+)
 from sanqu.projects.models import LivelihoodProject, ProgrammeYear, ReceivingCounty
 from sanqu.regions.lookup import find_region
 from sanqu.regions.models import Region
@@ -85,6 +92,11 @@ FIGURE_LABELS = {
     "certified_by_level": _("持证社会工作者（按等级，人）"),
     "incentive_claims_paid": _("已发放人才激励（笔、元）"),
     "volunteer_hours": _("志愿服务时长（小时）"),
+    "projects_total": _("项目（个）"),
+    "project_progress": _("项目目标完成情况（完成 / 目标）"),
+    "report_timeliness": _("定期报告按时报送"),
+    "visits_open_actions": _("督查走访整改事项"),
+    "evaluation_grades": _("绩效评估等级（个）"),
 }
 
 
@@ -263,6 +275,7 @@ def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
         "incentive_counties": incentive,
         **work_figures(scope=scope, as_of=as_of),
         **workforce_figures(scope=scope, as_of=as_of),
+        **project_figures(scope=scope, as_of=as_of),
     }
 
 
@@ -275,6 +288,18 @@ def workforce_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
         "certified_by_level": certified_by_level(scope=scope, as_of=as_of),
         "incentive_claims_paid": incentive_claims_paid(scope=scope, as_of=as_of),
         "volunteer_hours": volunteer_hours(scope=scope, as_of=as_of),
+    }
+
+
+def project_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
+    """Project supervision: projects, progress against targets, report timeliness, visits, grades."""
+    projects = projects_in(scope=scope, as_of=as_of)
+    return {
+        "projects_total": len(projects),
+        "project_progress": progress_totals(projects, as_of),
+        "report_timeliness": report_timeliness(scope=scope, as_of=as_of, projects=projects),
+        "visits_open_actions": visits_open_actions(scope=scope, as_of=as_of),
+        "evaluation_grades": evaluation_grades(scope=scope, as_of=as_of),
     }
 
 

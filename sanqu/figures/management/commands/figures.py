@@ -19,6 +19,7 @@ from sanqu.figures.engine import (
 )
 from sanqu.lib import clock
 from sanqu.orgs.models import Organisation
+from sanqu.projects.models import Grade, ProjectEvaluation, Target
 from sanqu.workforce.models import Certificate, Dispatch
 
 
@@ -69,13 +70,38 @@ class Command(BaseCommand):
             },
             "certified_by_level": {level.value: str(level.label) for level in Certificate.Level},
             "incentive_claims_paid": {"count": _("笔数"), "amount": _("金额（元）")},
+            "project_progress": {target.value: str(target.label) for target in Target},
+            "report_timeliness": {
+                "due": _("应报"),
+                "on_time": _("按时"),
+                "late": _("逾期补报"),
+                "missing": _("未报"),
+                "rate": _("按时率（%）"),
+            },
+            "visits_open_actions": {
+                "open": _("未完成"),
+                "overdue": _("其中逾期"),
+                "closed_on_time": _("按期完成"),
+                "closed_late": _("逾期完成"),
+            },
+            "evaluation_grades": {kind.value: str(kind.label) for kind in ProjectEvaluation.Kind},
         }
+        grades = {grade.value: str(grade.label) for grade in Grade}
         for key, label in FIGURE_LABELS.items():
             value = figures[key]
             if isinstance(value, dict):
                 self.stdout.write(f"{label}：")
                 for part, count in value.items():
-                    shown = "—" if count is None else count
+                    if isinstance(count, dict) and "goal" in count:
+                        shown = _("%(done)s / %(goal)s（%(percent)s）") % {
+                            "done": count["done"],
+                            "goal": count["goal"],
+                            "percent": "—" if count["percent"] is None else f"{count['percent']}%",
+                        }
+                    elif isinstance(count, dict):
+                        shown = " · ".join(f"{grades.get(k, k)} {n}" for k, n in count.items())
+                    else:
+                        shown = "—" if count is None else count
                     self.stdout.write(f"  {part_labels[key].get(part, part)}：{shown}")
             else:
                 self.stdout.write(f"{label}：{'—' if value is None else value}")
