@@ -148,6 +148,9 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     visit = _supervising(user, get_visit_for_user(user, pk))
+    if visit.actions.filter(closed_on__isnull=False).exists():
+        messages.info(request, _("已有整改事项销号，这次督查走访的记录不能再修改。"))
+        return redirect("visit_detail", pk=visit.pk)
     if request.method == "POST":
         form = VisitForm(request.POST)
         if form.is_valid():

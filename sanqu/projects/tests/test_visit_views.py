@@ -309,3 +309,28 @@ def test_it_fills_the_project_page_panel(world: World, project: Project, rf) -> 
     manager = panel("yangguang")
     assert "未销号 1" in manager and reverse("visit_create") not in manager
     assert panel("editor").strip() == "" or "督查走访" not in panel("editor")
+
+
+def test_it_edits_a_visit_until_an_action_is_closed(world: World, as_user, project: Project) -> None:
+    visit = visit_to(world, project)
+    browser = as_user("chengkou")
+    url = reverse("visit_edit", args=[visit.pk])
+    page = browser.get(url).content.decode()
+    assert "季度督查" in page and 'name="project"' not in page
+    data = {
+        "kind": "field_visit",
+        "planned_on": "2017-09-01",
+        "visited_on": "2017-09-05",
+        "visitors": "张三",
+        "purpose": "回访",
+        "findings": "已整改。",
+    }
+    assert browser.post(url, data).status_code == 302
+    visit.refresh_from_db()
+    assert visit.kind == "field_visit" and visit.purpose == "回访"
+    response = browser.post(url, {**data, "visited_on": "2017-12-01"})
+    assert response.status_code == 200 and "走访日期不能晚于今天。" in response.content.decode()
+    close(world, action_of(world, visit))
+    response = browser.get(url)
+    assert response.status_code == 302 and response["Location"] == reverse("visit_detail", args=[visit.pk])
+    assert as_user("yangguang").get(url).status_code == 403
