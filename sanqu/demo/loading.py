@@ -41,13 +41,32 @@ from sanqu.demo.casework import Casework
 from sanqu.demo.dispatch_terms import build_dispatch_terms
 from sanqu.demo.groupwork import build_groupwork
 from sanqu.demo.incentives import build_incentives
+from sanqu.demo.projects import build_projects
 from sanqu.demo.teams import build_teams
 from sanqu.demo.training import build_training_courses
 from sanqu.demo.volunteers import build_volunteers
 from sanqu.demo.workforce import build_workforce
 from sanqu.incentives.models import ClaimEvidence, ExamAttempt, IncentiveClaim, IncentivePolicy, PolicyRate
 from sanqu.orgs.models import Organisation
-from sanqu.projects.models import LivelihoodMeasure, LivelihoodProject, ProgrammeYear, ReceivingCounty
+from sanqu.projects.models import (
+    EvaluationIndicator,
+    EvaluationScheme,
+    IndicatorScore,
+    LivelihoodMeasure,
+    LivelihoodProject,
+    Milestone,
+    MonitoringVisit,
+    PeriodicReport,
+    ProgrammeYear,
+    Project,
+    ProjectEvaluation,
+    ReceivingCounty,
+    ReportEvent,
+    ReportField,
+    ReportReminder,
+    ReportTemplate,
+    VisitAction,
+)
 from sanqu.regions.models import Station
 from sanqu.training.models import Attendance, CourseSession, Trainee, TrainingCourse
 from sanqu.volunteers.models import (
@@ -73,6 +92,19 @@ from sanqu.workforce.models import (
 # accounts and the audit trail: accounts are refreshed, the audit trail is never edited.
 DOMAIN_MODELS: list[type[Model]] = [
     # issue 5 models: projects
+    VisitAction,
+    MonitoringVisit,
+    IndicatorScore,
+    ProjectEvaluation,
+    EvaluationIndicator,
+    EvaluationScheme,
+    ReportReminder,
+    ReportEvent,
+    PeriodicReport,
+    ReportField,
+    ReportTemplate,
+    Milestone,
+    Project,
     ClaimEvidence,
     IncentiveClaim,
     PolicyRate,
@@ -177,4 +209,5 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         build_training_courses()
         build_incentives(worker=workforce.worker)
         # issue 5 demo: projects
+        build_projects()
     return Loaded(memberships=memberships, regions_report=regions_output.getvalue())
