@@ -1,5 +1,8 @@
-"""Placeholder: filled in by the desk part."""
+from django.urls import path
 
-from django.urls import URLPattern
+from sanqu.projects import desk_views
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("desk/", desk_views.desk, name="project_desk"),
+    path("programme/", desk_views.programme, name="programme_overview"),
+]

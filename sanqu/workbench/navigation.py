@@ -30,6 +30,8 @@ class Navigation:
     volunteers: bool = False
     training: bool = False
     incentives: bool = False
+    projects: bool = False  # project supervision: the desk, projects, reports, visits, evaluations
+    programme: bool = False  # the programme page comparing counties (region roles)
 
 
 def navigation_for(*, user: Any) -> Navigation:
@@ -58,4 +60,7 @@ def navigation_for(*, user: Any) -> Navigation:
         training=user.has_perm("training.view_trainee"),
         incentives=user.has_perm("incentives.view_incentiveclaim")
         or user.has_perm("incentives.view_examattempt"),
+        projects=user.has_perm("projects.view_project"),
+        programme=user.has_perm("projects.view_project")
+        and (user.is_superuser or bool(scope_of(user).region_paths)),
     )
