@@ -40,7 +40,8 @@ def progress_totals(projects: list[Project], as_of: dt.date) -> dict[str, dict[s
     for target in Target.values:
         goal = sum(project.target(target) for project in started)
         done = sum(
-            (row.done for rows in progress.values() for row in rows if row.target == target), Decimal(0)
+            (Decimal(row.done) for rows in progress.values() for row in rows if row.target == target),
+            Decimal(0),
         )
         done_value: int | Decimal = int(done) if done == done.to_integral() else done
         percent = int(Decimal(done) * 100 / goal) if goal else None
