@@ -43,7 +43,7 @@ def progress_totals(projects: list[Project], as_of: dt.date) -> dict[str, dict[s
             (Decimal(row.done) for rows in progress.values() for row in rows if row.target == target),
             Decimal(0),
         )
-        done_value: int | Decimal = int(done) if done == done.to_integral() else done
+        done_value: int | float = int(done) if done == done.to_integral() else float(done)
         percent = int(Decimal(done) * 100 / goal) if goal else None
         totals[target] = {"goal": goal, "done": done_value, "percent": percent}
     return totals

@@ -4,7 +4,8 @@ pre-filled with) and since the start (progress against the service agreement's t
 A record belongs to a project when it is in the project's county, within the span, and done under
 the project's organisation: a case, group or community activity run by it; a service record of such
 a case (or, without a case, by a worker of the organisation); a volunteer registered with it; a
-supervision session of one of its workers. Trainees are the county's for the programme year.
+supervision session of one of its workers. Trainees are recommended by the county, so each trainee
+who completed the training is credited to one project of the county and year (see `_trainees`).
 
 Every figure is one grouped query whatever the number of projects (spans are told apart with a
 CASE over their county, organisation and dates), so the programme page costs the same for three
@@ -68,7 +69,6 @@ def _grouped(
     value: Any,
     county: str = "county",
     organisation: str = "organisation",
-    by_year: str | None = None,
 ) -> dict[Any, Any]:
     """`value` aggregated per span over the records of `queryset` that fall in it."""
     result: dict[Any, Any] = {}
@@ -77,10 +77,7 @@ def _grouped(
         for index, span in enumerate(batch):
             place = span.county_path if county.endswith("__startswith") else span.county_id
             condition = Q(**{county: place, f"{day}__range": (span.start, span.end)})
-            if by_year:
-                condition &= Q(**{by_year: span.programme_year_id})
-            else:
-                condition &= Q(**{organisation: span.organisation_id})
+            condition &= Q(**{organisation: span.organisation_id})
             whens.append(When(condition, then=Value(index)))
         if not whens:
             continue
@@ -157,14 +154,50 @@ def _figure(name: str, spans: Sequence[Span]) -> dict[Any, Any]:
                 value=Count("id", distinct=True),
             )
         case Target.TRAINEES:
-            return _grouped(
-                Trainee.objects.all(),
-                spans,
-                day="programme_year__starts_on",
-                by_year="programme_year",
-                value=Count("person", distinct=True),
-            )
+            return _trainees(spans)
     raise ValueError(f"unknown figure {name!r}")
+
+
+def _trainees(spans: Sequence[Span]) -> dict[Any, int]:
+    """Trainees who completed their training within the span, of the county and programme year.
+
+    Trainees are recommended by the county, not by an organisation: each is credited to one
+    project of the county and year — the one run by the trainee's own organisation if there is
+    one, else the first signed (lowest id) — so no trainee counts twice, whatever projects are
+    asked about together. Two queries.
+    """
+    years = {(span.county_id, span.programme_year_id) for span in spans}
+    if not years:
+        return {}
+    within = Q(pk__in=[])
+    for county_id, year_id in years:
+        within |= Q(county_id=county_id, programme_year_id=year_id)
+    owners: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for pk, county_id, year_id, organisation_id in (
+        Project.objects.filter(within)
+        .order_by("pk")
+        .values_list("pk", "county", "programme_year", "organisation")
+    ):
+        owners[(county_id, year_id)].append((pk, organisation_id))
+    credited: dict[int, list[tuple[dt.date, Any]]] = defaultdict(list)  # project → (completed, person)
+    trainees = Trainee.objects.filter(within, completed_on__isnull=False).values_list(
+        "county", "programme_year", "person", "person__organisation", "completed_on"
+    )
+    for county_id, year_id, person_id, organisation_id, completed_on in trainees:
+        candidates = owners.get((county_id, year_id))
+        if candidates and completed_on is not None:
+            owner = next((pk for pk, org in candidates if org == organisation_id), candidates[0][0])
+            credited[owner].append((completed_on, person_id))
+    result: dict[Any, int] = {}
+    for span in spans:
+        mine = [
+            pk
+            for pk, org in owners.get((span.county_id, span.programme_year_id), [])
+            if org == span.organisation_id
+        ]
+        people = {person for pk in mine for day, person in credited[pk] if span.start <= day <= span.end}
+        result[span.key] = len(people)
+    return result
 
 
 def _number(value: Any) -> int | Decimal:

@@ -162,3 +162,39 @@ def test_volunteer_hours_count_the_organisations_volunteers(world: World) -> Non
     project = make_project(world)
     figures = period_figures(project, dt.date(2017, 3, 1), dt.date(2017, 3, 31))
     assert figures["volunteer_hours"] == Decimal("2.5")
+
+
+def test_a_trainee_counts_for_one_project_of_the_county_and_year(world: World) -> None:
+    from sanqu.training.models import Trainee
+
+    own = make_project(world)
+    other_org = Organisation.objects.create(
+        name="城口县本土社工中心", kind="social_service_agency", home_county=world.chengkou,
+        registered_on=dt.date(2015, 1, 1),
+    )  # fmt: skip
+    other = make_project(world, organisation=other_org)
+    local = make_person("本土学员", world.chengkou, organisation=other_org)
+    unattached = make_person("无单位学员", world.chengkou)
+    for person in (local, unattached):
+        Trainee.objects.create(
+            person=person,
+            programme_year=own.programme_year,
+            county=world.chengkou,
+            completed_on=dt.date(2017, 9, 1),
+        )
+    Trainee.objects.create(
+        person=make_person("未结业学员", world.chengkou),
+        programme_year=own.programme_year,
+        county=world.chengkou,
+    )
+
+    def trainees(projects: list[Project], as_of: dt.date) -> dict[int, int | Decimal]:
+        progress = progress_of(projects, as_of)
+        return {
+            pk: next(row.done for row in rows if row.target == "trainees") for pk, rows in progress.items()
+        }
+
+    # Her own organisation's project takes the local trainee; the first signed takes the one without.
+    assert trainees([own, other], dt.date(2017, 12, 31)) == {own.pk: 1, other.pk: 1}
+    assert trainees([other], dt.date(2017, 12, 31)) == {other.pk: 1}  # the same alone as in a list
+    assert trainees([own, other], dt.date(2017, 8, 31)) == {own.pk: 0, other.pk: 0}  # not completed yet
