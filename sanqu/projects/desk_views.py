@@ -35,6 +35,7 @@ from sanqu.accounts.roles import (
 from sanqu.accounts.scoping import scope_of
 from sanqu.accounts.services import require_perm
 from sanqu.lib import clock
+from sanqu.projects.desk_selectors import to_correct
 from sanqu.projects.evaluation_selectors import grades_of
 from sanqu.projects.models import (
     Grade,
@@ -49,7 +50,7 @@ from sanqu.projects.progress import Progress, progress_of
 from sanqu.projects.project_selectors import filing_projects, projects_for
 from sanqu.projects.project_views import yuan
 from sanqu.projects.report_schedule import Timeliness, timeliness
-from sanqu.projects.report_selectors import awaiting_review, late_for, reports_for
+from sanqu.projects.report_selectors import awaiting_review, late_for
 from sanqu.projects.visit_selectors import open_action_counts, open_actions_for, visits_due
 from sanqu.training.models import Trainee
 from sanqu.workforce.models import Dispatch
@@ -109,16 +110,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     reviewing = user.has_perm(REVIEW_REPORT) and not scope_of(user).is_empty
     filing = user.has_perm(FILE_REPORT) and filing_projects(user).exists()
     waiting = awaiting_review(user) if reviewing else PeriodicReport.objects.none()
-    to_correct = (
-        reports_for(user)
-        .filter(
-            project__in=filing_projects(user).values("pk"),
-            status__in=[PeriodicReport.Status.DRAFT, PeriodicReport.Status.RETURNED],
-        )
-        .order_by("due_on", "pk")
-        if filing
-        else PeriodicReport.objects.none()
-    )
+    correct = to_correct(user) if filing else []
     late = late_for(user, today)
     due_visits = visits_due(user, today) if user.has_perm(RECORD_VISIT) else None
     actions = open_actions_for(user, today)
@@ -129,7 +121,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         "filing": filing,
         "waiting": list(waiting[:LIST_LIMIT]),
         "waiting_count": waiting.count(),
-        "to_correct": list(to_correct[:LIST_LIMIT]),
+        "to_correct": correct[:LIST_LIMIT],
+        "to_correct_count": len(correct),
         "late": late[:LIST_LIMIT],
         "late_count": len(late),
         "due_visits": list(due_visits[:LIST_LIMIT]) if due_visits is not None else None,

@@ -19,6 +19,7 @@ from sanqu.accounts.scoping import Scope, scope_of
 from sanqu.cases.selectors.cases import caseload_for, review_queue_for
 from sanqu.figures.engine import FIGURE_LABELS, compute_figures
 from sanqu.orgs.models import Organisation
+from sanqu.projects.desk_selectors import todo_counts
 from sanqu.regions.models import Region
 from sanqu.workforce.models import Dispatch, Person, Supervision
 
@@ -245,6 +246,16 @@ def home_panels_for(*, user: User, today: dt.date) -> list[Panel]:
             panels.append(
                 Panel(role=membership.role, template="workbench/_panel_publicity.html", membership=membership)
             )
+    first = next(iter(memberships), None)
+    if first is not None and user.has_perm("projects.view_project"):
+        panels.append(
+            Panel(
+                role="projects",
+                template="workbench/_panel_projects.html",
+                membership=first,
+                data=todo_counts(user, today),
+            )
+        )
     return panels
 
 

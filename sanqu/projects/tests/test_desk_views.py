@@ -152,3 +152,16 @@ def test_both_pages_cost_the_same_for_one_project_or_five(world: World, as_user,
         )
         make_project(world, organisation=organisation)
     assert (queries("project_desk"), queries("programme_overview")) == before
+
+
+def test_the_home_page_counts_what_project_supervision_asks_for(
+    world: World, as_user, project, template
+) -> None:
+    filed_report(world, project, template, dt.date(2017, 3, 1))
+    officer = _page(as_user("chengkou"), "home")
+    assert "打开工作台" in officer
+    waiting = '?mine=on">待我审核的报告</a></span><span class="record__aside"><span class="count">1<'
+    assert waiting in officer
+    manager = _page(as_user("yangguang"), "home")
+    assert "待填报或修改的报告" in manager and "待我审核的报告" not in manager
+    assert "打开工作台" not in _page(as_user("editor"), "home")
