@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -24,6 +24,7 @@ from sanqu.incentives import selectors, services
 from sanqu.incentives.forms import ClaimForm, DecisionForm, EligibilityForm, PaymentForm
 from sanqu.incentives.models import ExamAttempt, IncentiveClaim
 from sanqu.lib import clock
+from sanqu.lib.files import private_file_response
 from sanqu.workforce.models import Certificate
 from sanqu.workforce.selectors import people_for
 
@@ -210,21 +211,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
     user = _user(request)
     claim = selectors.get_claim_for_user(user, pk)
     record = services.evidence_open(actor=user, claim=claim, evidence_id=evidence_id, request=request)
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    inline = record.content_type in {"application/pdf", "image/png", "image/jpeg"}
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=record.original_name, content_type=record.content_type
-    )
-    add_never_cache_headers(response)
-    response["Cache-Control"] += ", no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
-    return response
+    return private_file_response(record.file, name=record.original_name, content_type=record.content_type)
 
 
 # Policies and spend.

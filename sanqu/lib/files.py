@@ -14,6 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -84,3 +87,35 @@ def sniff_upload(
             % {"name": name, "kinds": kinds or _("PDF、JPEG 或 PNG")}
         }
     )
+
+
+# Types a browser may show in place; anything else is downloaded.
+SHOWN_INLINE = {"application/pdf", "image/png", "image/jpeg"}
+
+
+def private_file_response(
+    file: FieldFile, *, name: str, content_type: str, attachment: bool | None = None
+) -> FileResponse:
+    """Serve a private file to the one user who asked: never cached, never sniffed as another type,
+    shown in a sandbox when a browser can display it, else downloaded. 404 when the file is gone.
+
+    The caller has already checked scope and audited the read.
+    """
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = content_type or "application/octet-stream"
+    response = FileResponse(
+        handle,
+        as_attachment=content_type not in SHOWN_INLINE if attachment is None else attachment,
+        filename=name or "file",
+        content_type=content_type,
+    )
+    add_never_cache_headers(response)
+    response["Cache-Control"] += ", no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
+    return response

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +21,7 @@ from sanqu.accounts.roles import EVALUATE, VIEW_EVALUATION
 from sanqu.accounts.services import require_perm
 from sanqu.cases.forms.groups import add_service_errors
 from sanqu.lib import clock
+from sanqu.lib.files import private_file_response
 from sanqu.projects import evaluation_services as services
 from sanqu.projects.evaluation_forms import (
     EvaluationEditForm,
@@ -241,21 +241,6 @@ def evaluation_evidence(request: HttpRequest, pk: int, score_id: int) -> FileRes
     user = _user(request)
     evaluation = get_evaluation_for_user(user, pk)
     record = services.evidence_open(actor=user, evaluation=evaluation, score_id=score_id, request=request)
-    try:
-        handle = record.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    inline = record.evidence_content_type in {"application/pdf", "image/png", "image/jpeg"}
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=record.evidence_name or "evidence",
-        content_type=record.evidence_content_type or "application/octet-stream",
+    return private_file_response(
+        record.evidence, name=record.evidence_name or "evidence", content_type=record.evidence_content_type
     )
-    add_never_cache_headers(response)
-    response["Cache-Control"] += ", no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
-    return response

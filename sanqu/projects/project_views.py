@@ -13,10 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +25,7 @@ from sanqu.accounts.scoping import get_or_404, scope_of
 from sanqu.accounts.services import require_perm, snapshot
 from sanqu.cases.forms.groups import add_service_errors
 from sanqu.lib import clock
+from sanqu.lib.files import private_file_response
 from sanqu.orgs.models import Organisation
 from sanqu.projects import project_services as services
 from sanqu.projects.models import Milestone, ProgrammeYear, Project
@@ -314,20 +314,12 @@ def project_plan(request: HttpRequest, pk: int) -> FileResponse:
     project = get_project_for_user(user, pk)
     require_perm(user, VIEW_PROJECT)
     services.plan_open(actor=user, project=project, request=request)
-    try:
-        handle = project.plan_document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=project.plan_document_name or "plan",
-        content_type=project.plan_content_type or "application/octet-stream",
+    return private_file_response(
+        project.plan_document,
+        name=project.plan_document_name or "plan",
+        content_type=project.plan_content_type,
+        attachment=True,
     )
-    add_never_cache_headers(response)
-    response["Cache-Control"] += ", no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # Milestones.

@@ -9,10 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +21,7 @@ from sanqu.accounts.roles import CLOSE_ACTION, RECORD_VISIT, VIEW_VISIT
 from sanqu.accounts.services import require_perm, snapshot
 from sanqu.cases.forms.groups import add_service_errors
 from sanqu.lib import clock
+from sanqu.lib.files import private_file_response
 from sanqu.projects import visit_services as services
 from sanqu.projects.models import MonitoringVisit
 from sanqu.projects.project_selectors import supervised_projects
@@ -328,24 +328,9 @@ def action_evidence(request: HttpRequest, pk: int) -> FileResponse:
     """The evidence file, to this user only: never cached, never guessed as another type."""
     user = _user(request)
     action = services.evidence_open(actor=user, action=get_action_for_user(user, pk), request=request)
-    try:
-        handle = action.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    inline = action.evidence_content_type in {"application/pdf", "image/png", "image/jpeg"}
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=action.evidence_name or "evidence",
-        content_type=action.evidence_content_type or "application/octet-stream",
+    return private_file_response(
+        action.evidence, name=action.evidence_name or "evidence", content_type=action.evidence_content_type
     )
-    add_never_cache_headers(response)
-    response["Cache-Control"] += ", no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
-    return response
 
 
 @login_required
