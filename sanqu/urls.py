@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("incentives/", include("sanqu.incentives.urls")),
     path("cases/", include("sanqu.cases.urls")),
     path("projects/", include("sanqu.projects.urls")),
+    path("figures/", include("sanqu.figures.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""Placeholder: filled in by the dashboard part."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
