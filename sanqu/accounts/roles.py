@@ -211,3 +211,11 @@ ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_VISIT}
 # issue 5 roles: evaluations
 # A posted worker reads her organisation's evaluations, as its manager does (the project page shows them).
 ROLE_PERMISSIONS[Role.SOCIAL_WORKER] |= {VIEW_EVALUATION}
+# Issue 6: snapshots.
+# The city office freezes and reads the figures of the municipality (or any county in it); the county
+# section freezes and reads its county's; the leadership reads (sanqu.figures.snapshots).
+_SNAPSHOT_READ = {"figures.view_figuresnapshot"}
+_SNAPSHOT_TAKE = {"figures.add_figuresnapshot"}
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= _SNAPSHOT_READ | _SNAPSHOT_TAKE
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= _SNAPSHOT_READ | _SNAPSHOT_TAKE
+ROLE_PERMISSIONS[Role.CITY_VIEWER] |= _SNAPSHOT_READ
