@@ -1,5 +1,8 @@
-"""Placeholder: filled in by the dashboard part."""
+from django.urls import path
 
-from django.urls import URLPattern
+from sanqu.figures import dashboard_views as views
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.dashboard, name="figures_dashboard"),
+    path("map/<str:province>.geojson", views.county_map, name="figures_county_map"),
+]
