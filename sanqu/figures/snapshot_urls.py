@@ -1,5 +1,11 @@
-"""Placeholder: filled in by the snapshot part."""
+from django.urls import path
 
-from django.urls import URLPattern
+from sanqu.figures import snapshot_views as views
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.snapshot_list, name="snapshots"),
+    path("new/", views.snapshot_create, name="snapshot_create"),
+    path("<int:pk>/", views.snapshot_detail, name="snapshot_detail"),
+    path("<int:pk>/comparison/", views.snapshot_comparison, name="snapshot_comparison"),
+    path("<int:pk>/changes/<slug:table>/<slug:bucket>/", views.snapshot_changes, name="snapshot_changes"),
+]

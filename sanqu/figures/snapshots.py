@@ -31,6 +31,7 @@ from django.db import models, transaction
 from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -703,7 +704,7 @@ def describe(comparison: Comparison) -> list[str]:
             "scope": snapshot.scope.name,
             "code": snapshot.scope.code,
             "as_of": snapshot.as_of.isoformat(),
-            "taken": snapshot.taken_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "taken": timezone.localtime(snapshot.taken_at).strftime("%Y-%m-%d %H:%M"),
         }
     ]
     if comparison.reproduced:

@@ -37,8 +37,7 @@ class People:
     wanzhou: User
 
 
-@pytest.fixture
-def people(db: None) -> People:
+def build_people() -> People:
     made = build_programme()
     return People(
         made,
@@ -47,6 +46,11 @@ def people(db: None) -> People:
         make_user("chengkou", (Role.COUNTY_OFFICER, made.chengkou, {})),
         make_user("wanzhou", (Role.COUNTY_OFFICER, made.wanzhou, {})),
     )
+
+
+@pytest.fixture
+def people(db: None) -> People:
+    return build_people()
 
 
 def municipal(people: People) -> FigureSnapshot:
