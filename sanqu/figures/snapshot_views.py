@@ -30,6 +30,7 @@ from sanqu.figures.snapshots import (
     compare,
     flatten,
     get_snapshot_for_user,
+    record_changes,
     snapshot_scopes,
     snapshots_for,
     take_snapshot,
@@ -196,8 +197,8 @@ def snapshot_changes(request: HttpRequest, pk: int, table: str, bucket: str) -> 
     source = SOURCES_BY_KEY.get(table)
     if source is None or bucket not in BUCKETS:
         raise Http404
-    changes = compare(snapshot).table(table)
-    items = changes.bucket(bucket) if changes is not None else []
+    changes = record_changes(snapshot, only=table)
+    items = changes[0].bucket(bucket) if changes else []
     page = Paginator(items, 100).get_page(request.GET.get("page"))
     return render(
         request,

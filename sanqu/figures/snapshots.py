@@ -680,18 +680,25 @@ def compare(snapshot: FigureSnapshot) -> Comparison:
                 new.value if new is not None else None,
             )
         )
+    return Comparison(snapshot, now, changed, unchanged, record_changes(snapshot))
+
+
+def record_changes(snapshot: FigureSnapshot, only: str | None = None) -> list[TableChanges]:
+    """The tables (all, or only the one named) whose counted records changed since the snapshot."""
     frozen = snapshot.rows
     tables = []
     for source in SOURCES:
+        if only is not None and source.key != only:
+            continue
         then = frozen.get(source.key, [])
-        current = fingerprint_rows(source, scope, as_of)
+        current = fingerprint_rows(source, snapshot.scope, snapshot.as_of)
         summary = snapshot.digests.get(source.key, {})
         if summary.get("digest") == _digest(current) and len(then) == len(current):
             continue
-        table = _table_changes(source, then, current, int(summary.get("max_id", 0)), as_of)
+        table = _table_changes(source, then, current, int(summary.get("max_id", 0)), snapshot.as_of)
         if table.total:
             tables.append(table)
-    return Comparison(snapshot, now, changed, unchanged, tables)
+    return tables
 
 
 def describe(comparison: Comparison) -> list[str]:
