@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
@@ -166,8 +167,8 @@ def _latest(queryset: QuerySet, field: str, *, as_of: dt.date) -> Coalesce:
     return Coalesce(Subquery(latest), Value(_NEVER))
 
 
-def cases_by_stage(*, scope: Region, as_of: dt.date) -> dict[str, int]:
-    """Cases opened on or before the date, by their stage as of the date (see the module docstring)."""
+def cases_as_of(*, scope: Region, as_of: dt.date) -> QuerySet[Any]:
+    """Cases opened on or before the date, annotated with `stage_as_of` (see the module docstring)."""
     Stage = Case.Stage
     approved_plans = CasePlan.objects.filter(
         Q(status__in=[CasePlan.Status.APPROVED, CasePlan.Status.SUPERSEDED])
@@ -182,7 +183,7 @@ def cases_by_stage(*, scope: Region, as_of: dt.date) -> dict[str, int]:
         """The record `name` exists and is dated no earlier than each of `others`."""
         return ~Q(**{name: _NEVER}) & Q(*(Q(**{f"{name}__gte": F(other)}) for other in others))
 
-    rows = (
+    return (
         Case.objects.filter(county__path__startswith=scope.path, opened_on__lte=as_of)
         .annotate(
             assessed=_latest(Assessment.objects.all(), "assessed_on", as_of=as_of),
@@ -205,12 +206,86 @@ def cases_by_stage(*, scope: Region, as_of: dt.date) -> dict[str, int]:
                 default=Value(Stage.INTAKE),
             )
         )
-        .order_by()
-        .values("stage_as_of")
-        .annotate(n=Count("pk"))
     )
+
+
+def cases_by_stage(*, scope: Region, as_of: dt.date) -> dict[str, int]:
+    """Cases opened on or before the date, by their stage as of the date (see the module docstring)."""
+    rows = cases_as_of(scope=scope, as_of=as_of).order_by().values("stage_as_of").annotate(n=Count("pk"))
     counts = {row["stage_as_of"]: row["n"] for row in rows}
-    return {stage: counts.get(stage, 0) for stage in Stage.values}
+    return {stage: counts.get(stage, 0) for stage in Case.Stage.values}
+
+
+# The records each figure counts, shared with the drill-down (sanqu.figures.drilldown): the
+# aggregates below run over exactly these querysets.
+
+
+def receiving_county_rows(*, scope: Region, as_of: dt.date) -> QuerySet[ReceivingCounty]:
+    """A county's participation in each programme year started by the date, counties in scope."""
+    return ReceivingCounty.objects.filter(
+        programme_year__starts_on__lte=as_of,
+        county__level=Region.Level.COUNTY,
+        county__path__startswith=scope.path,
+    )
+
+
+def dispatches_started(*, scope: Region, as_of: dt.date) -> QuerySet[Dispatch]:
+    return Dispatch.objects.filter(county__path__startswith=scope.path, started_on__lte=as_of)
+
+
+def trainees_completed(*, scope: Region, as_of: dt.date) -> QuerySet[Trainee]:
+    return Trainee.objects.filter(county__path__startswith=scope.path, completed_on__lte=as_of)
+
+
+def social_work_organisations(*, scope: Region, as_of: dt.date) -> QuerySet[Organisation]:
+    """Social-work organisations at home in a receiving county (as of the date) of the scope."""
+    county_ids = receiving_counties(scope=scope, as_of=as_of).values("pk")
+    return Organisation.objects.filter(social_work=True, home_county__in=county_ids)
+
+
+def active_on(day: dt.date) -> Q:
+    """An organisation registered on or before the day and not deregistered by it."""
+    return _active_on(day)
+
+
+def certificates_in(*, scope: Region, as_of: dt.date) -> QuerySet[Certificate]:
+    """Certificates obtained in a receiving county (as of the date) of the scope, whenever obtained."""
+    county_ids = receiving_counties(scope=scope, as_of=as_of).values("pk")
+    return Certificate.objects.filter(county__in=county_ids)
+
+
+def policies_in_force(*, scope: Region, as_of: dt.date) -> QuerySet[IncentivePolicy]:
+    county_ids = receiving_counties(scope=scope, as_of=as_of).values("pk")
+    return IncentivePolicy.objects.filter(county__in=county_ids, effective_from__lte=as_of).filter(
+        Q(effective_until__isnull=True) | Q(effective_until__gte=as_of)
+    )
+
+
+def beneficiaries_q(*, scope: Region, as_of: dt.date, via: str = "") -> Q:
+    """Beneficiaries registered by the date in the scope (`via` is the lookup prefix to them)."""
+    return Q(**{f"{via}registered_on__lte": as_of, f"{via}region__path__startswith": scope.path})
+
+
+def service_records_q(*, scope: Region, as_of: dt.date, via: str = "") -> Q:
+    return Q(**{f"{via}served_on__lte": as_of, f"{via}county__path__startswith": scope.path})
+
+
+def service_records(*, scope: Region, as_of: dt.date) -> QuerySet[ServiceRecord]:
+    return ServiceRecord.objects.filter(service_records_q(scope=scope, as_of=as_of))
+
+
+def group_sessions_held(*, scope: Region, as_of: dt.date) -> QuerySet[GroupSession]:
+    return GroupSession.objects.filter(group__county__path__startswith=scope.path, held_on__lte=as_of)
+
+
+def community_attendances(*, scope: Region, as_of: dt.date) -> QuerySet[CommunityAttendance]:
+    return CommunityAttendance.objects.filter(
+        activity__county__path__startswith=scope.path, activity__held_on__lte=as_of
+    )
+
+
+def livelihood_projects_started(*, scope: Region, as_of: dt.date) -> QuerySet[LivelihoodProject]:
+    return LivelihoodProject.objects.filter(county__path__startswith=scope.path, started_on__lte=as_of)
 
 
 def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
@@ -219,43 +294,32 @@ def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
         raise FigureError(_("统计范围须为行政区划，统计日期须为日期。"))
     # Without any programme year no county is receiving, so every figure is 0 whatever the baseline.
     baseline = baseline_date() or as_of
-    in_scope = Q(county__path__startswith=scope.path)
-    counties = receiving_counties(scope=scope, as_of=as_of)
-    county_ids = counties.values("pk")
 
-    receiving = ReceivingCounty.objects.filter(
-        programme_year__starts_on__lte=as_of,
-        county__level=Region.Level.COUNTY,
-        county__path__startswith=scope.path,
-    ).aggregate(n=Count("county", distinct=True))["n"]
+    receiving = receiving_county_rows(scope=scope, as_of=as_of).aggregate(n=Count("county", distinct=True))[
+        "n"
+    ]
 
-    dispatched = Dispatch.objects.filter(in_scope, started_on__lte=as_of).aggregate(
+    dispatched = dispatches_started(scope=scope, as_of=as_of).aggregate(
         total=Count("pk"), people=Count("person", distinct=True)
     )
 
-    trained = Trainee.objects.filter(in_scope, completed_on__lte=as_of).aggregate(
-        n=Count("person", distinct=True)
-    )["n"]
+    trained = trainees_completed(scope=scope, as_of=as_of).aggregate(n=Count("person", distinct=True))["n"]
 
     kinds = list(Organisation.Kind.values)
     active = _active_on(as_of)
-    organisations = Organisation.objects.filter(social_work=True, home_county__in=county_ids).aggregate(
+    organisations = social_work_organisations(scope=scope, as_of=as_of).aggregate(
         total=Count("pk", filter=active),
         counties=Count("home_county", distinct=True, filter=active),
         baseline=Count("pk", filter=_active_on(baseline)),
         **{f"kind_{kind}": Count("pk", filter=active & Q(kind=kind)) for kind in kinds},
     )
 
-    certified = Certificate.objects.filter(county__in=county_ids).aggregate(
+    certified = certificates_in(scope=scope, as_of=as_of).aggregate(
         total=Count("person", distinct=True, filter=Q(obtained_on__lte=as_of)),
         baseline=Count("person", distinct=True, filter=Q(obtained_on__lte=baseline)),
     )
 
-    incentive = (
-        IncentivePolicy.objects.filter(county__in=county_ids, effective_from__lte=as_of)
-        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=as_of))
-        .aggregate(n=Count("county", distinct=True))["n"]
-    )
+    incentive = policies_in_force(scope=scope, as_of=as_of).aggregate(n=Count("county", distinct=True))["n"]
 
     return {
         "receiving_counties": receiving,
@@ -310,16 +374,12 @@ def _by_code(rows: QuerySet, *, active: str = "active") -> dict[str, int]:
 
 def work_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
     """The work-with-people figures: beneficiaries, cases, services, groups, community, livelihood."""
-    county = Q(county__path__startswith=scope.path)
     beneficiaries = (
         TargetGroup.objects.annotate(
             n=Count(
                 "beneficiaries",
                 distinct=True,
-                filter=Q(
-                    beneficiaries__registered_on__lte=as_of,
-                    beneficiaries__region__path__startswith=scope.path,
-                ),
+                filter=beneficiaries_q(scope=scope, as_of=as_of, via="beneficiaries__"),
             )
         )
         .order_by("sort_order", "id")
@@ -327,26 +387,19 @@ def work_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
     )  # GROUP BY drops Meta.ordering
     services = (
         ServiceType.objects.annotate(
-            n=Count(
-                "records",
-                filter=Q(records__served_on__lte=as_of, records__county__path__startswith=scope.path),
-            )
+            n=Count("records", filter=service_records_q(scope=scope, as_of=as_of, via="records__"))
         )
         .order_by("sort_order", "id")
         .values("code", "active", "n")
     )
-    hours = ServiceRecord.objects.filter(county, served_on__lte=as_of).aggregate(total=Sum("duration_hours"))[
+    hours = service_records(scope=scope, as_of=as_of).aggregate(total=Sum("duration_hours"))[
         "total"
     ] or Decimal(0)
-    sessions = GroupSession.objects.filter(
-        group__county__path__startswith=scope.path, held_on__lte=as_of
-    ).count()
-    attendance = CommunityAttendance.objects.filter(
-        activity__county__path__startswith=scope.path, activity__held_on__lte=as_of
-    ).aggregate(n=Sum("headcount"))["n"]
-    households = LivelihoodProject.objects.filter(county, started_on__lte=as_of).aggregate(
-        n=Sum("households_reached")
-    )["n"]
+    sessions = group_sessions_held(scope=scope, as_of=as_of).count()
+    attendance = community_attendances(scope=scope, as_of=as_of).aggregate(n=Sum("headcount"))["n"]
+    households = livelihood_projects_started(scope=scope, as_of=as_of).aggregate(n=Sum("households_reached"))[
+        "n"
+    ]
     return {
         "beneficiaries_by_group": _by_code(beneficiaries),
         "cases_by_stage": cases_by_stage(scope=scope, as_of=as_of),
