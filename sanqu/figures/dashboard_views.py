@@ -128,7 +128,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if requested and requested not in by_code:
         raise Http404  # a region outside the user's: never say whether it exists
     years = programme_years()
-    form = DashboardFilters(request.GET, scopes=scopes, years=years)
+    # The form shows the values in force: those asked for, else the defaults.
+    query = request.GET.copy()
+    query.setdefault("scope", scopes[0].code)
+    query.setdefault("as_of", clock.today().isoformat())
+    form = DashboardFilters(query, scopes=scopes, years=years)
     form.is_valid()
     scope = by_code[_value(form, "scope", scopes[0].code)]
     as_of: dt.date = _value(form, "as_of", clock.today())

@@ -218,23 +218,6 @@
       });
   }
 
-  function pieChart(node, rows) {
-    var option = base();
-    option.legend = { type: "scroll", bottom: 0, textStyle: { color: MUTED } };
-    option.series = [
-      {
-        type: "pie",
-        radius: narrow() ? ["30%", "58%"] : ["35%", "65%"],
-        center: ["50%", "45%"],
-        label: { color: INK, formatter: "{b}\n{c}" },
-        data: rows.map(function (row) {
-          return linked(row.value, row.link, { name: row.name });
-        })
-      }
-    ];
-    draw(node, option);
-  }
-
   function barChart(node, rows) {
     var sorted = rows.slice().sort(function (a, b) {
       return a.value - b.value;
@@ -396,7 +379,8 @@
         sizeByRows(node, data.counties.length);
         state.compare = draw(node, compareOption(data, state.figure));
       } else if (kind === "groups") {
-        pieChart(node, data.groups);
+        sizeByRows(node, data.groups.length);
+        barChart(node, data.groups);
       } else if (kind === "services") {
         sizeByRows(node, data.services.length);
         barChart(node, data.services);
@@ -415,7 +399,7 @@
     if (select) {
       var submit = document.querySelector("[data-figure-submit]");
       if (submit) {
-        submit.hidden = true; // the charts follow the select at once
+        submit.style.display = "none"; // the charts follow the select at once
       }
       select.addEventListener("change", function () {
         state.figure = select.value;
