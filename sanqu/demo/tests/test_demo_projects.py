@@ -4,17 +4,10 @@ keep the rules the services enforce. The demo loads once for this module (it is 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import os
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -40,27 +33,13 @@ from sanqu.projects.report_schedule import periods_of, timeliness
 from sanqu.projects.visit_selectors import action_owner_choices
 from sanqu.workforce.models import Dispatch
 
-PASSWORD = "Demo-password-2018"
 TODAY = dt.date(2018, 7, 10)
 Status = PeriodicReport.Status
 Action = ReportEvent.Action
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Load the demo once, inside a transaction that is rolled back after the module's tests."""
-    environment = mock.patch.dict(os.environ, {"SANQU_DEMO_PASSWORD": PASSWORD})
-    with django_db_blocker.unblock(), environment, transaction.atomic():
-        call_command("demo", stdout=io.StringIO())
-        # Check the deferred foreign keys once, here: on PostgreSQL each test's teardown check runs
-        # in a savepoint, and a savepoint rolled back would leave them all to be checked again.
-        connection.check_constraints()
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def loaded(demo: None, db: None) -> None:
+def loaded(demo: str, db: None) -> None:
     return None
 
 
@@ -306,27 +285,3 @@ def test_it_scores_evaluations_on_a_scheme_of_100_points(loaded: None) -> None:
 
 
 # Determinism ------------------------------------------------------------------------------------
-
-
-def test_it_reloads_the_same_supervision_records(loaded: None) -> None:
-    def snapshot() -> tuple[object, ...]:
-        return (
-            list(
-                Project.objects.order_by("pk").values_list("name", "agreement_no", "budget", "target_cases")
-            ),
-            list(Milestone.objects.order_by("pk").values_list("title", "due_on", "done_on")),
-            list(
-                PeriodicReport.objects.order_by("pk").values_list(
-                    "period_start", "status", "figures", "values"
-                )
-            ),
-            list(ReportEvent.objects.order_by("pk").values_list("action", "at", "comment")),
-            list(MonitoringVisit.objects.order_by("pk").values_list("visited_on", "visitors", "findings")),
-            list(VisitAction.objects.order_by("pk").values_list("action", "due_on", "closed_on")),
-            list(ProjectEvaluation.objects.order_by("pk").values_list("kind", "total", "grade")),
-        )
-
-    before = snapshot()
-    with mock.patch.dict(os.environ, {"SANQU_DEMO_PASSWORD": PASSWORD}):
-        call_command("demo", "--reset", stdout=io.StringIO())
-    assert snapshot() == before
