@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from sanqu.cases.models import Beneficiary, Case, ServiceType, TargetGroup
 from sanqu.figures import engine
 from sanqu.figures.engine import FIGURE_LABELS, FigureError
+from sanqu.incentives.figures import claims_paid
 from sanqu.incentives.models import IncentiveClaim
 from sanqu.orgs.models import Organisation
 from sanqu.projects.figures import projects_in
@@ -46,8 +47,9 @@ from sanqu.projects.models import Grade, Project, ProjectEvaluation, ReceivingCo
 from sanqu.projects.progress import progress_of
 from sanqu.projects.report_schedule import timeliness
 from sanqu.regions.models import Region
+from sanqu.training.figures import years_started
 from sanqu.training.models import Trainee
-from sanqu.volunteers.models import VolunteerService
+from sanqu.volunteers.figures import services_in
 from sanqu.workforce.figures import _ended_by, _in_scope
 from sanqu.workforce.models import Certificate, Dispatch, Person
 
@@ -292,7 +294,7 @@ def _early_leavers(scope: Region, as_of: dt.date, part: str | None) -> Drill:
 
 def _trainees_vs_quota(scope: Region, as_of: dt.date, part: str | None) -> Drill:
     part = part or "recommended"
-    years = Q(programme_year__starts_on__lte=as_of) & Q(county__path__startswith=scope.path)
+    years = years_started(scope=scope, as_of=as_of)
     if part == "quota":
         label = _("培养名额")
         rows = ReceivingCounty.objects.filter(years, county__level=Region.Level.COUNTY)
@@ -311,18 +313,12 @@ def _certified_by_level(scope: Region, as_of: dt.date, part: str | None) -> Dril
 
 def _incentive_claims(scope: Region, as_of: dt.date, part: str | None) -> Drill:
     part = part or "count"
-    rows = IncentiveClaim.objects.filter(
-        status=IncentiveClaim.Status.PAID, paid_on__lte=as_of, policy__county__path__startswith=scope.path
-    )
+    rows = claims_paid(scope=scope, as_of=as_of)
     if part == "amount":
         label = _("金额（元）")
         return Drill("incentive_claims_paid", part, IncentiveClaim, rows, Measure.SUM, _summed(label),
                      "amount", label)  # fmt: skip
     return Drill("incentive_claims_paid", part, IncentiveClaim, rows, Measure.COUNT, COUNTED)
-
-
-def _volunteer_services(*, scope: Region, as_of: dt.date) -> QuerySet[VolunteerService]:
-    return VolunteerService.objects.filter(county__path__startswith=scope.path, served_on__lte=as_of)
 
 
 # Project supervision ------------------------------------------------------------------------
@@ -442,7 +438,7 @@ REGISTRY: dict[str, Builder] = {
     "trainees_vs_quota": _trainees_vs_quota,
     "certified_by_level": _certified_by_level,
     "incentive_claims_paid": _incentive_claims,
-    "volunteer_hours": _sum("volunteer_hours", _volunteer_services, "hours", _("服务时长（小时）")),
+    "volunteer_hours": _sum("volunteer_hours", services_in, "hours", _("服务时长（小时）")),
     "projects_total": _projects_total,
     "project_progress": _project_progress,
     "report_timeliness": _report_timeliness,

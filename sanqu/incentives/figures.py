@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from sanqu.incentives.models import IncentiveClaim
 from sanqu.regions.models import Region
@@ -34,16 +34,19 @@ def certified_by_level(*, scope: Region, as_of: dt.date) -> dict[str, int]:
     return {level: row[level] for level in Certificate.Level.values}
 
 
+def claims_paid(*, scope: Region, as_of: dt.date) -> QuerySet[IncentiveClaim]:
+    """The claims incentive_claims_paid counts and adds up (the drill-down lists them)."""
+    return IncentiveClaim.objects.filter(
+        status=IncentiveClaim.Status.PAID, paid_on__lte=as_of, policy__county__path__startswith=scope.path
+    )
+
+
 def incentive_claims_paid(*, scope: Region, as_of: dt.date) -> dict[str, object]:
     """Claims paid on or before the date under policies of counties in the scope.
 
     `{"count": int, "amount": str}`: the amount is in yuan, a decimal string with two places
     ("12345.00"), so it is exact and survives JSON as it is.
     """
-    row = IncentiveClaim.objects.filter(
-        status=IncentiveClaim.Status.PAID,
-        paid_on__lte=as_of,
-        policy__county__path__startswith=scope.path,
-    ).aggregate(count=Count("pk"), amount=Sum("amount"))
+    row = claims_paid(scope=scope, as_of=as_of).aggregate(count=Count("pk"), amount=Sum("amount"))
     amount = (row["amount"] or Decimal(0)).quantize(Decimal("0.01"))
     return {"count": row["count"], "amount": str(amount)}

@@ -16,6 +16,11 @@ from sanqu.regions.models import Region
 from sanqu.training.models import Trainee
 
 
+def years_started(*, scope: Region, as_of: dt.date) -> Q:
+    """Rows (quotas, trainees) of the scope's counties for the programme years started by the date."""
+    return Q(programme_year__starts_on__lte=as_of) & Q(county__path__startswith=scope.path)
+
+
 def trainees_vs_quota(*, scope: Region, as_of: dt.date) -> dict[str, int]:
     """{"quota", "recommended", "completed"} over the scope's counties, for the years started by the date.
 
@@ -28,7 +33,7 @@ def trainees_vs_quota(*, scope: Region, as_of: dt.date) -> dict[str, int]:
     A programme year that starts after the date counts nowhere, not even its early recommendations.
     Two aggregate queries, whatever the data size.
     """
-    years = Q(programme_year__starts_on__lte=as_of) & Q(county__path__startswith=scope.path)
+    years = years_started(scope=scope, as_of=as_of)
     quota = ReceivingCounty.objects.filter(years, county__level=Region.Level.COUNTY).aggregate(
         n=Sum("training_quota")
     )["n"]

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import count
 from typing import Any
 
 import pytest
 
 from sanqu.figures.drilldown import REGISTRY, Measure, drill, figure_value, parts, records_url
 from sanqu.figures.engine import FIGURE_LABELS, FigureError, compute_figures
+from sanqu.figures.tests import factories
 from sanqu.figures.tests.factories import D, Programme
 from sanqu.workforce.models import Person
 
 DATES = [D, dt.date(2014, 3, 1)]
+
+
+@pytest.fixture(autouse=True)
+def fresh_id_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The factories number ID numbers from one counter (three digits): restart it for each programme."""
+    monkeypatch.setattr(factories, "_sequence", count(100))
 
 
 def test_every_figure_has_a_drill_down() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import BytesIO
+from itertools import count
 from typing import Any
 
 import pytest
@@ -15,9 +16,16 @@ from openpyxl import load_workbook
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.roles import Role
 from sanqu.figures.drilldown import records_url
+from sanqu.figures.tests import factories
 from sanqu.figures.tests.factories import D, Programme, person, service
 from sanqu.testing import make_user
 from sanqu.workforce.models import Person
+
+
+@pytest.fixture(autouse=True)
+def fresh_id_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The factories number ID numbers from one counter (three digits): restart it for each programme."""
+    monkeypatch.setattr(factories, "_sequence", count(100))
 
 
 @pytest.fixture
