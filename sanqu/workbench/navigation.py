@@ -9,6 +9,7 @@ from sanqu.accounts.roles import ADMIN_ACCESS, VIEW_AUDIT
 from sanqu.accounts.scoping import scope_of
 from sanqu.cases.selectors.cases import review_label_for, sees_county_cases
 from sanqu.cases.services.case_rules import worker_person_ids
+from sanqu.figures.dashboard import dashboard_paths
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Navigation:
     incentives: bool = False
     projects: bool = False  # project supervision: the desk, projects, reports, visits, evaluations
     programme: bool = False  # the programme page comparing counties (region roles)
+    figures: bool = False  # the dashboard (city roles, county officers)
+    snapshots: bool = False
 
 
 def navigation_for(*, user: Any) -> Navigation:
@@ -63,4 +66,6 @@ def navigation_for(*, user: Any) -> Navigation:
         projects=user.has_perm("projects.view_project"),
         programme=user.has_perm("projects.view_project")
         and (user.is_superuser or bool(scope_of(user).region_paths)),
+        figures=bool(dashboard_paths(user)),
+        snapshots=user.has_perm("figures.view_figuresnapshot"),
     )
