@@ -346,7 +346,7 @@ RELATED: dict[type[models.Model], tuple[tuple[str, ...], tuple[str, ...], tuple[
 
 def _ordered(found: Drill) -> models.QuerySet[Any]:
     select, prefetch, order = RELATED[found.model]
-    records = found.records.select_related(*select)
+    records = found.records.select_related(*select) if select else found.records
     if prefetch:
         records = records.prefetch_related(*prefetch)
     return records.order_by(*order)
@@ -416,7 +416,8 @@ def _viewer(user: User, found: Drill, rows: list[Any], *, unmask: bool) -> Viewe
         details = found.details.filter(**{f"{found.details_to}__in": [row.pk for row in rows]})
         related = DETAIL_RELATED.get(found.details.model, ())
         grouped: dict[int, list[str]] = defaultdict(list)
-        for item in details.select_related(*related).order_by("pk"):
+        details = details.select_related(*related) if related else details
+        for item in details.order_by("pk"):
             grouped[getattr(item, f"{found.details_to}_id")].append(_detail_text(item))
         viewer.details = dict(grouped)
     if found.computed is not None and rows:

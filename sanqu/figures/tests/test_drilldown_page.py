@@ -147,3 +147,15 @@ def test_the_page_costs_the_same_for_more_rows(programme: Programme, users: dict
         response = client.get(url)
     assert response.context["page"].paginator.count == 66
     assert len(large) == len(small)
+
+
+def test_every_figure_and_part_has_a_page_and_a_file(programme: Programme, users: dict[str, User]) -> None:
+    from sanqu.figures.drilldown import parts
+    from sanqu.figures.engine import FIGURE_LABELS
+
+    client = client_for(users["city"])
+    for key in FIGURE_LABELS:
+        for part in [None, *parts(key)]:
+            url = records_url(key, part, scope="500000", as_of=D)
+            assert client.get(url).status_code == 200, (key, part)
+        assert client.get(records_url(key, scope="500000", as_of=D) + "&format=xlsx").status_code == 200, key
