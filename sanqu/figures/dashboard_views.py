@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -34,6 +33,7 @@ from sanqu.figures.dashboard import (
     team_model,
     trend,
 )
+from sanqu.figures.drilldown import records_url
 from sanqu.figures.engine import FIGURE_LABELS, compute_figures
 from sanqu.lib import clock
 from sanqu.regions.models import Region
@@ -50,17 +50,6 @@ HEADLINE = [
     "incentive_counties",
 ]
 DEFAULT_FIGURE = "dispatched_total"
-
-
-def records_url(figure: str, part: str | None = None, *, scope: str, as_of: dt.date) -> str:
-    """The drill-down page of a figure (the `figure_records` contract of issue 6)."""
-    params = {
-        "figure": figure,
-        **({"part": part} if part else {}),
-        "scope": scope,
-        "as_of": as_of.isoformat(),
-    }
-    return reverse("figure_records") + "?" + urlencode(params)
 
 
 class DashboardFilters(forms.Form):
