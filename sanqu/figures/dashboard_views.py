@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from sanqu.cases.models import ServiceType, TargetGroup
+from sanqu.figures.checks import consistency_checks
 from sanqu.figures.dashboard import (
     COUNTY_FIGURES,
     TREND_FIGURES,
@@ -151,6 +152,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "as_of": as_of,
             "tiles": _tiles(figures, scope=scope, as_of=as_of),
+            "checks": consistency_checks(figures),
             "growth": {
                 "baseline": figures["certified_baseline"],
                 "multiple": figures["certified_growth_multiple"],

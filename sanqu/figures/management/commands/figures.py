@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from sanqu.cases.models import Case, ServiceType, TargetGroup
+from sanqu.figures.checks import consistency_checks
 from sanqu.figures.engine import (
     FIGURE_LABELS,
     FigureError,
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--as-of", dest="as_of", help="Date YYYY-MM-DD; default today.")
         parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Also check that parts add up to their totals; exit 1 when one does not.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -42,6 +48,8 @@ class Command(BaseCommand):
         figures = compute_figures(scope=scope, as_of=as_of)
         if options["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
+            if options["check"]:
+                self._check(figures, self.stderr)
             return
         baseline = baseline_date()
         self.stdout.write(
@@ -105,3 +113,19 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {part_labels[key].get(part, part)}：{shown}")
             else:
                 self.stdout.write(f"{label}：{'—' if value is None else value}")
+        if options["check"]:
+            self._check(figures, self.stdout)
+
+    def _check(self, figures: dict[str, Any], out: Any) -> None:
+        """The consistency checks (on stderr after JSON); a check that fails makes the exit code 1."""
+        checks = consistency_checks(figures)
+        failed = [check for check in checks if not check.ok]
+        out.write(
+            _("自检：%(ok)s 项通过，%(failed)s 项不符")
+            % {"ok": len(checks) - len(failed), "failed": len(failed)}
+        )
+        for check in checks:
+            mark = "✓" if check.ok else "✗"
+            out.write(f"  {mark} {check.label}（{check.left} {check.relation} {check.right}）")
+        if failed:
+            raise CommandError(_("有 %(n)s 项自检不符。") % {"n": len(failed)})
