@@ -505,6 +505,7 @@ def figure_records(request: HttpRequest) -> HttpResponse:
         "figures/records/list.html",
         {
             "label": FIGURE_LABELS[asked.key],
+            "nav_section": "figures",
             "part_label": labels.get(found.part, found.part) if found.part else "",
             "scope": asked.scope,
             "as_of": asked.as_of,

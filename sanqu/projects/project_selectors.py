@@ -6,7 +6,8 @@ Who sees a project:
 - a social worker posted in its county who works for its organisation.
 Who acts on it:
 - signs and edits: the city office (`signable_projects`);
-- files reports and keeps milestones: the organisation (manager, posted workers) (`filing_projects`);
+- files reports: the organisation (manager, posted workers) (`filing_projects`); milestones are
+  marked done by the manager, the county section and the city office (permissions in roles.py);
 - reviews reports, visits and evaluates: the county section of its county and the city office
   (`supervised_projects`); nobody outside the county.
 """
