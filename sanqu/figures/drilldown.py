@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import F, IntegerField, QuerySet, Sum, Value, When
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -42,10 +42,12 @@ from sanqu.figures.engine import FIGURE_LABELS, FigureError
 from sanqu.incentives.figures import claims_paid
 from sanqu.incentives.models import IncentiveClaim
 from sanqu.orgs.models import Organisation
+from sanqu.projects.evaluation_selectors import submitted_evaluations
 from sanqu.projects.figures import projects_in
 from sanqu.projects.models import Grade, Project, ProjectEvaluation, ReceivingCounty, Target, VisitAction
 from sanqu.projects.progress import progress_of
 from sanqu.projects.report_schedule import timeliness
+from sanqu.projects.visit_selectors import ACTION_STATES, action_states, actions_of_visits
 from sanqu.regions.models import Region
 from sanqu.training.figures import years_started
 from sanqu.training.models import Trainee
@@ -374,34 +376,14 @@ def _report_timeliness(scope: Region, as_of: dt.date, part: str | None) -> Drill
     )  # fmt: skip
 
 
-ACTION_PARTS = ("open", "overdue", "closed_on_time", "closed_late")
-
-
 def _visits_open_actions(scope: Region, as_of: dt.date, part: str | None) -> Drill:
     part = part or "open"
-    closed = Q(closed_on__isnull=False, closed_on__lte=as_of)
-    still_open = Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)
-    states = {
-        "open": still_open,
-        "overdue": still_open & Q(due_on__lt=as_of),
-        "closed_on_time": closed & Q(closed_on__lte=F("due_on")),
-        "closed_late": closed & Q(closed_on__gt=F("due_on")),
-    }
-    rows = VisitAction.objects.filter(
-        states[part],
-        visit__county__path__startswith=scope.path,
-        visit__visited_on__isnull=False,
-        visit__visited_on__lte=as_of,
-    )
+    rows = actions_of_visits(scope.path, as_of).filter(action_states(as_of)[part])
     return Drill("visits_open_actions", part, VisitAction, rows, Measure.COUNT, COUNTED)
 
 
 def _evaluation_grades(scope: Region, as_of: dt.date, part: str | None) -> Drill:
-    rows = ProjectEvaluation.objects.filter(
-        project__county__path__startswith=scope.path,
-        status=ProjectEvaluation.Status.SUBMITTED,
-        evaluated_on__lte=as_of,
-    )
+    rows = submitted_evaluations(scope.path, as_of)
     if part is not None:
         kind, _dot, grade = part.partition(".")
         rows = rows.filter(kind=kind, **({"grade": grade} if grade else {}))
@@ -482,7 +464,7 @@ def parts(key: str) -> list[str]:
     if key == "report_timeliness":
         return list(TIMELINESS_PARTS)
     if key == "visits_open_actions":
-        return list(ACTION_PARTS)
+        return list(ACTION_STATES)
     if key == "evaluation_grades":
         kinds = list(ProjectEvaluation.Kind.values)
         return kinds + [f"{kind}.{grade}" for kind in kinds for grade in Grade.values]

@@ -48,7 +48,7 @@ from sanqu.projects.models import (
 )
 from sanqu.projects.progress import Progress, progress_of
 from sanqu.projects.project_selectors import filing_projects, projects_for
-from sanqu.projects.project_views import yuan
+from sanqu.projects.project_views import Summary, yuan
 from sanqu.projects.report_schedule import Timeliness, timeliness
 from sanqu.projects.report_selectors import awaiting_review, late_for
 from sanqu.projects.visit_selectors import open_action_counts, open_actions_for, visits_due
@@ -74,9 +74,8 @@ class ProjectRow:
 
     @property
     def mean_percent(self) -> int | None:
-        """The mean share done over the targets that are set (each capped at 100 %)."""
-        shares = [min(row.percent, 100) for row in self.progress if row.percent is not None]
-        return round(sum(shares) / len(shares)) if shares else None
+        """The mean share done over the targets that are set, as the project list shows it."""
+        return Summary.of(self.progress).percent
 
 
 def project_rows(projects: list[Project], today: dt.date) -> list[ProjectRow]:

@@ -66,6 +66,15 @@ def grades_of(projects: QuerySet[Project] | Iterable[Project]) -> dict[int, Proj
     return latest
 
 
+def submitted_evaluations(region_path: str, as_of: dt.date) -> QuerySet[ProjectEvaluation]:
+    """Submitted evaluations evaluated on or before `as_of`, of projects in counties under the path."""
+    return ProjectEvaluation.objects.filter(
+        project__county__path__startswith=region_path,
+        status=ProjectEvaluation.Status.SUBMITTED,
+        evaluated_on__lte=as_of,
+    )
+
+
 def grade_counts(region_path: str, as_of: dt.date) -> dict[str, dict[str, int]]:
     """Submitted evaluations evaluated on or before `as_of`, of projects in counties under the path.
 
@@ -73,14 +82,7 @@ def grade_counts(region_path: str, as_of: dt.date) -> dict[str, dict[str, int]]:
     and grade present (0 when none).
     """
     rows = (
-        ProjectEvaluation.objects.filter(
-            project__county__path__startswith=region_path,
-            status=ProjectEvaluation.Status.SUBMITTED,
-            evaluated_on__lte=as_of,
-        )
-        .order_by()
-        .values("kind", "grade")
-        .annotate(n=Count("pk"))
+        submitted_evaluations(region_path, as_of).order_by().values("kind", "grade").annotate(n=Count("pk"))
     )
     counts = {(row["kind"], row["grade"]): row["n"] for row in rows}
     return {

@@ -228,27 +228,40 @@ def open_action_counts(
     return counts
 
 
-def open_actions_figure(region_path: str, as_of: dt.date) -> dict[str, int]:
-    """`visits_open_actions`: the follow-up actions of visits to counties under `region_path`.
+ACTION_STATES = ("open", "overdue", "closed_on_time", "closed_late")
 
-    Counts the actions of visits recorded on or before `as_of`, in their state on that date: an
-    action is closed when its closed_on is on or before the date, otherwise open. `open` includes
-    `overdue` (open and due before the date); a closed action is on time when closed on or before
-    its due date, late otherwise. One aggregate query.
-    """
+
+def action_states(as_of: dt.date) -> dict[str, Q]:
+    """An action's state on a date: closed when its closed_on is on or before the date, otherwise
+    open; `open` includes `overdue` (open and due before the date); a closed action is on time when
+    closed on or before its due date, late otherwise."""
     closed = Q(closed_on__isnull=False, closed_on__lte=as_of)
     still_open = Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)
-    row = VisitAction.objects.filter(
+    return {
+        "open": still_open,
+        "overdue": still_open & Q(due_on__lt=as_of),
+        "closed_on_time": closed & Q(closed_on__lte=F("due_on")),
+        "closed_late": closed & Q(closed_on__gt=F("due_on")),
+    }
+
+
+def actions_of_visits(region_path: str, as_of: dt.date) -> QuerySet[VisitAction]:
+    """The actions of visits to counties under `region_path` recorded on or before `as_of`."""
+    return VisitAction.objects.filter(
         visit__county__path__startswith=region_path,
         visit__visited_on__isnull=False,
         visit__visited_on__lte=as_of,
-    ).aggregate(
-        open=Count("pk", filter=still_open),
-        overdue=Count("pk", filter=still_open & Q(due_on__lt=as_of)),
-        closed_on_time=Count("pk", filter=closed & Q(closed_on__lte=F("due_on"))),
-        closed_late=Count("pk", filter=closed & Q(closed_on__gt=F("due_on"))),
     )
-    return {key: int(row[key] or 0) for key in ("open", "overdue", "closed_on_time", "closed_late")}
+
+
+def open_actions_figure(region_path: str, as_of: dt.date) -> dict[str, int]:
+    """`visits_open_actions`: `actions_of_visits` counted by their state on the date (see
+    `action_states`). One aggregate query."""
+    states = action_states(as_of)
+    row = actions_of_visits(region_path, as_of).aggregate(
+        **{state: Count("pk", filter=states[state]) for state in ACTION_STATES}
+    )
+    return {key: int(row[key] or 0) for key in ACTION_STATES}
 
 
 def reopen_reasons(actions: list[VisitAction]) -> dict[int, str]:
