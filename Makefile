@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones people expect beside them.
-.PHONY: run test lint setup
+.PHONY: run test lint setup bench
 
 run:  ## set up and serve the platform with the demo data on http://127.0.0.1:8000
 	@bash scripts/run.sh
@@ -12,3 +12,6 @@ lint:  ## ruff and mypy only
 
 setup:  ## install everything the tests need, run nothing
 	@bash scripts/setup.sh test
+
+bench:  ## set up and run the benchmarks (BENCH=figures for one; BENCH_OPTIONS="--db sqlite --repeat 3")
+	@bash scripts/bench.sh $(BENCH) $(BENCH_OPTIONS)
