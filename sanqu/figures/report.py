@@ -205,7 +205,8 @@ class ResultsReport:
         return [check for check in self.checks if not check.ok]
 
     @property
-    def single_county(self) -> bool:
+    def is_county(self) -> bool:
+        """A county's own report: no "N receiving counties" or comparisons between counties."""
         return self.scope.level >= Region.Level.COUNTY
 
 
@@ -280,8 +281,9 @@ def _build(*, scope: Region, as_of: dt.date, link_base: str, progress: Progress 
     n["cases"] = number("cases_by_stage", value=sum(figures["cases_by_stage"].values()))
     n["volunteer_hours"] = number("volunteer_hours")
 
+    is_county = scope.level >= Region.Level.COUNTY
     headline = [
-        Headline(_("受援区县"), n["receiving_counties"], _("个")),
+        *([] if is_county else [Headline(_("受援区县"), n["receiving_counties"], _("个"))]),
         Headline(_("累计选派社工"), n["dispatched_total"], _("人次")),
         Headline(_("培养本土社会工作人才"), n["trained_total"], _("人")),
         Headline(_("社会工作组织"), n["organisations_total"], _("家")),
@@ -290,6 +292,7 @@ def _build(*, scope: Region, as_of: dt.date, link_base: str, progress: Progress 
         Headline(_("登记服务对象"), n["beneficiaries"], _("人")),
         Headline(_("服务记录"), n["services"], _("次")),
     ]
+    headline = [item for item in headline if item.number]  # a part with nothing says so in its text
 
     first_year = receiving.aggregate(first=Min("programme_year__year"))["first"]
     counties = list(engine.receiving_counties(scope=scope, as_of=as_of).order_by("code"))

@@ -71,7 +71,7 @@ def _nice_max(value: float) -> float:
     if value <= 0:
         return 4
     power = 10 ** (len(str(int(value))) - 1)
-    for step in (1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10):
+    for step in (1.2, 1.6, 2, 2.4, 3.2, 4, 4.8, 6, 8, 10):
         if value <= step * power:
             return step * power
     return 10 * power
@@ -146,7 +146,10 @@ def line_chart(title: str, years: list[int], series: Sequence[Series], *, axis_l
         taken: list[float] = []
         ranked = sorted(range(len(series)), key=lambda index: -series[index].values[column])
         for index in ranked:
-            y = top + plot_h - plot_h * series[index].values[column] / top_value - 8
+            point = top + plot_h - plot_h * series[index].values[column] / top_value
+            y = point - 8
+            if any(abs(y - other) < 13 for other in taken):
+                y = point + 17  # below its own point
             for other in sorted(taken):
                 if abs(y - other) < 13:
                     y = other + 13
