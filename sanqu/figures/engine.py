@@ -20,12 +20,16 @@ is today's): the latest of assessment, plan, plan approval, evaluation and appro
 before D decides, and a plan redrafted after an approval is a revision during intervention. A
 reopened case counts as closed until its first record after the reopening.
 
-Each figure is one aggregate query: a fixed number of queries whatever the data size.
+Each figure is one aggregate query: a fixed number of queries whatever the data size. The service
+figures read the per-day rollups of the records (`sanqu.cases.rollups`), so their cost follows the
+number of days and counties, not of records; `recompute=True` reads the records themselves, and
+the two must agree (`sanqu figures --recompute`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -43,6 +47,7 @@ from sanqu.cases.models import (
     Evaluation,
     GroupSession,
     ServiceRecord,
+    ServiceRollup,
     ServiceType,
     TargetGroup,
 )
@@ -274,6 +279,15 @@ def service_records(*, scope: Region, as_of: dt.date) -> QuerySet[ServiceRecord]
     return ServiceRecord.objects.filter(service_records_q(scope=scope, as_of=as_of))
 
 
+def service_rollups(*, scope: Region, as_of: dt.date) -> QuerySet[ServiceRollup]:
+    """The per-day tallies of exactly the records `service_records` gives."""
+    return ServiceRollup.objects.filter(service_records_q(scope=scope, as_of=as_of))
+
+
+def _tenths_to_hours(tenths: int | None) -> Decimal:
+    return Decimal(tenths or 0) / 10
+
+
 def group_sessions_held(*, scope: Region, as_of: dt.date) -> QuerySet[GroupSession]:
     return GroupSession.objects.filter(group__county__path__startswith=scope.path, held_on__lte=as_of)
 
@@ -288,8 +302,11 @@ def livelihood_projects_started(*, scope: Region, as_of: dt.date) -> QuerySet[Li
     return LivelihoodProject.objects.filter(county__path__startswith=scope.path, started_on__lte=as_of)
 
 
-def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
-    """The seed table's figures for the scope at the date (keys as in FIGURE_LABELS)."""
+def compute_figures(*, scope: Region, as_of: dt.date, recompute: bool = False) -> dict[str, object]:
+    """The seed table's figures for the scope at the date (keys as in FIGURE_LABELS).
+
+    `recompute` counts services from the records instead of their rollups (see the docstring).
+    """
     if not isinstance(scope, Region) or not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise FigureError(_("统计范围须为行政区划，统计日期须为日期。"))
     # Without any programme year no county is receiving, so every figure is 0 whatever the baseline.
@@ -337,7 +354,7 @@ def compute_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
             total=certified["total"], baseline=certified["baseline"]
         ),
         "incentive_counties": incentive,
-        **work_figures(scope=scope, as_of=as_of),
+        **work_figures(scope=scope, as_of=as_of, recompute=recompute),
         **workforce_figures(scope=scope, as_of=as_of),
         **project_figures(scope=scope, as_of=as_of),
     }
@@ -367,12 +384,39 @@ def project_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
     }
 
 
-def _by_code(rows: QuerySet, *, active: str = "active") -> dict[str, int]:
+def _by_code(rows: Iterable[Mapping[str, Any]], *, active: str = "active") -> dict[str, int]:
     """code → n from rows of a managed list, in its order; retired entries only when they count."""
     return {row["code"]: row["n"] for row in rows if row[active] or row["n"]}
 
 
-def work_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
+def service_figures(
+    *, scope: Region, as_of: dt.date, recompute: bool = False
+) -> tuple[dict[str, int], Decimal]:
+    """Services by type (code → records, managed-list order) and total hours, from the rollups.
+
+    With `recompute` the same from the records themselves.
+    """
+    types = ServiceType.objects.order_by("sort_order", "id").values("id", "code", "active")
+    if recompute:
+        records = service_records(scope=scope, as_of=as_of)
+        counts = dict(
+            records.order_by().values("service_type").annotate(n=Count("pk")).values_list("service_type", "n")
+        )
+        hours = records.aggregate(total=Sum("duration_hours"))["total"] or Decimal(0)
+    else:
+        tallies = service_rollups(scope=scope, as_of=as_of)
+        counts = dict(
+            tallies.order_by()
+            .values("service_type")
+            .annotate(n=Sum("records"))
+            .values_list("service_type", "n")
+        )
+        hours = _tenths_to_hours(tallies.aggregate(total=Sum("hour_tenths"))["total"])
+    by_type = [{"code": row["code"], "active": row["active"], "n": counts.get(row["id"], 0)} for row in types]
+    return _by_code(by_type), hours
+
+
+def work_figures(*, scope: Region, as_of: dt.date, recompute: bool = False) -> dict[str, object]:
     """The work-with-people figures: beneficiaries, cases, services, groups, community, livelihood."""
     beneficiaries = (
         TargetGroup.objects.annotate(
@@ -385,16 +429,7 @@ def work_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
         .order_by("sort_order", "id")
         .values("code", "active", "n")
     )  # GROUP BY drops Meta.ordering
-    services = (
-        ServiceType.objects.annotate(
-            n=Count("records", filter=service_records_q(scope=scope, as_of=as_of, via="records__"))
-        )
-        .order_by("sort_order", "id")
-        .values("code", "active", "n")
-    )
-    hours = service_records(scope=scope, as_of=as_of).aggregate(total=Sum("duration_hours"))[
-        "total"
-    ] or Decimal(0)
+    services, hours = service_figures(scope=scope, as_of=as_of, recompute=recompute)
     sessions = group_sessions_held(scope=scope, as_of=as_of).count()
     attendance = community_attendances(scope=scope, as_of=as_of).aggregate(n=Sum("headcount"))["n"]
     households = livelihood_projects_started(scope=scope, as_of=as_of).aggregate(n=Sum("households_reached"))[
@@ -403,7 +438,7 @@ def work_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
     return {
         "beneficiaries_by_group": _by_code(beneficiaries),
         "cases_by_stage": cases_by_stage(scope=scope, as_of=as_of),
-        "services_by_type": _by_code(services),
+        "services_by_type": services,
         "service_hours": float(hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)),
         "group_sessions": sessions,
         "community_attendance": attendance or 0,

@@ -15,6 +15,7 @@ from sanqu.cases.models.cases import (
 )
 from sanqu.cases.models.community import CommunityActivity, CommunityAttendance
 from sanqu.cases.models.groups import Group, GroupAttendance, GroupMember, GroupSession
+from sanqu.cases.models.rollups import ServiceRollup
 from sanqu.cases.models.services import ServiceRecord, ServiceType
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "PlanGoal",
     "Referral",
     "ServiceRecord",
+    "ServiceRollup",
     "ServiceType",
     "TargetGroup",
 ]

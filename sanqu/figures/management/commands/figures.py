@@ -1,4 +1,9 @@
-"""`sanqu figures --scope 500000 --as-of 2018-07-10 [--json]`: the seed table from the records."""
+"""`sanqu figures --scope 500000 --as-of 2018-07-10 [--json]`: the seed table from the records.
+
+`--recompute` counts everything again from the records themselves and compares with the figures
+read through the rollups (and the whole rollup table with the records): they must agree, else the
+command names the difference and exits 1. `--rebuild-rollups` rewrites the rollups from the records.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from sanqu.cases import rollups
 from sanqu.cases.models import Case, ServiceType, TargetGroup
 from sanqu.figures.checks import consistency_checks
 from sanqu.figures.engine import (
@@ -38,6 +44,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Also check that parts add up to their totals; exit 1 when one does not.",
         )
+        parser.add_argument(
+            "--recompute",
+            action="store_true",
+            help="Recount from the records and compare with the rollups; exit 1 when they differ.",
+        )
+        parser.add_argument(
+            "--rebuild-rollups",
+            dest="rebuild",
+            action="store_true",
+            help="Rewrite the service rollups from the records (after a bulk load), then continue.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -45,7 +62,13 @@ class Command(BaseCommand):
             scope = resolve_scope(options["scope"])
         except FigureError as error:
             raise CommandError(str(error)) from error
+        if options["rebuild"]:
+            written = rollups.rebuild()
+            self.stderr.write(_("已按服务记录重建日汇总：%(n)s 行。") % {"n": written})
         figures = compute_figures(scope=scope, as_of=as_of)
+        if options["recompute"]:
+            self._recompute(figures, scope=scope, as_of=as_of)
+            return
         if options["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
             if options["check"]:
@@ -115,6 +138,52 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label}：{'—' if value is None else value}")
         if options["check"]:
             self._check(figures, self.stdout)
+
+    def _recompute(self, figures: dict[str, Any], **where: Any) -> None:
+        """Every figure again from the records, compared with the rollups' (and the table itself)."""
+        recounted = compute_figures(**where, recompute=True)
+        gaps = [key for key in FIGURE_LABELS if figures[key] != recounted[key]]
+        for key in gaps:
+            ours, theirs = figures[key], recounted[key]
+            if isinstance(ours, dict) and isinstance(theirs, dict):  # name the parts that differ
+                parts = sorted(
+                    part for part in ours.keys() | theirs.keys() if ours.get(part) != theirs.get(part)
+                )
+                pairs = [
+                    (f"{FIGURE_LABELS[key]} · {part}", ours.get(part), theirs.get(part)) for part in parts
+                ]
+            else:
+                pairs = [(str(FIGURE_LABELS[key]), ours, theirs)]
+            for label, rollup, records in pairs:
+                self.stdout.write(
+                    _("✗ %(label)s：汇总 %(rollup)s，原始记录 %(records)s")
+                    % {"label": label, "rollup": rollup, "records": records}
+                )
+        differences = rollups.differences()
+        for difference in differences[:20]:
+            county, kind, day = difference.key
+            self.stdout.write(
+                _(
+                    "✗ 日汇总（区县 %(county)s，服务类型 %(kind)s，%(day)s）："
+                    "记录 %(expected)s 次，汇总 %(found)s 次"
+                )
+                % {
+                    "county": county,
+                    "kind": kind,
+                    "day": day.isoformat(),
+                    "expected": difference.expected.records,
+                    "found": difference.found.records,
+                }
+            )
+        if gaps or differences:
+            raise CommandError(
+                _(
+                    "汇总与原始记录不一致：%(figures)s 项指标、%(rows)s 行日汇总。"
+                    "请运行 sanqu figures --rebuild-rollups。"
+                )
+                % {"figures": len(gaps), "rows": len(differences)}
+            )
+        self.stdout.write(_("全部 %(n)s 项指标按原始记录重算，与汇总一致。") % {"n": len(FIGURE_LABELS)})
 
     def _check(self, figures: dict[str, Any], out: Any) -> None:
         """The consistency checks (on stderr after JSON); a check that fails makes the exit code 1."""

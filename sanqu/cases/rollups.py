@@ -1,0 +1,177 @@
+"""Keeping `ServiceRollup` (service records per county, type and day) equal to the records.
+
+Every save and delete of a `ServiceRecord` moves its count and hours out of the day it was on and
+into the day it is on now, in the same transaction as the write, with one upsert per key:
+`records = records + 1`, never "read, add, write back", so two workers saving at the same moment
+both count (the database serialises the row). Rows that fall to zero are removed, so the table
+holds exactly what `rebuild()` would write.
+
+Writes that bypass `save()` and `delete()` (bulk_create, queryset update, raw SQL) send no signals:
+code that writes records that way runs inside `deferred()`, which skips the per-record upkeep and
+rebuilds the table from the records at the end (the demo loader does).
+`differences()` compares the table with the records, and `sanqu figures --recompute` reports it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from sanqu.cases.models import ServiceRecord, ServiceRollup
+
+Key = tuple[int, int, dt.date]  # county id, service type id, day
+
+_deferred: ContextVar[bool] = ContextVar("service_rollups_deferred", default=False)
+
+
+@dataclass(frozen=True)
+class Tally:
+    records: int
+    hour_tenths: int
+
+
+@dataclass(frozen=True)
+class Difference:
+    key: Key
+    expected: Tally  # from the records
+    found: Tally  # in the rollup table
+
+
+def tenths(hours: Decimal | int | float | str) -> int:
+    """Hours (one decimal place) as a whole number of tenths."""
+    return int((Decimal(str(hours)) * 10).to_integral_value())
+
+
+def _key(record: ServiceRecord) -> Key:
+    # A record saved from code may still hold its date as text: read it as the database will.
+    day = ServiceRecord._meta.get_field("served_on").to_python(record.served_on)
+    return (record.county_id, record.service_type_id, day)
+
+
+def _add(key: Key, records: int, hour_tenths: int) -> None:
+    """Add a tally at one key (or with negative numbers take it away), atomically in the database."""
+    # The only text put into the SQL is the model's own table name; every value is a parameter.
+    table = connection.ops.quote_name(ServiceRollup._meta.db_table)
+    key_columns = "county_id, service_type_id, served_on"
+    at_key = "county_id = %s AND service_type_id = %s AND served_on = %s"
+    with connection.cursor() as cursor:
+        if records > 0:
+            cursor.execute(
+                f"INSERT INTO {table} ({key_columns}, records, hour_tenths) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
+                f"ON CONFLICT ({key_columns}) DO UPDATE SET records = {table}.records + excluded.records, "
+                f"hour_tenths = {table}.hour_tenths + excluded.hour_tenths",
+                [*key, records, hour_tenths],
+            )
+        else:  # the row exists: the record counted there
+            cursor.execute(
+                f"UPDATE {table} SET records = records + %s, hour_tenths = hour_tenths + %s WHERE {at_key}",  # noqa: S608
+                [records, hour_tenths, *key],
+            )
+            cursor.execute(f"DELETE FROM {table} WHERE {at_key} AND records = 0", list(key))  # noqa: S608
+
+
+def _remember(sender: Any, instance: ServiceRecord, raw: bool = False, **kwargs: Any) -> None:
+    """Before a save: where the record counted until now (nothing for a new record)."""
+    instance._rollup_was = None  # type: ignore[attr-defined]
+    if raw or instance.pk is None or _deferred.get():
+        return
+    was = (
+        ServiceRecord.objects.filter(pk=instance.pk)
+        .values_list("county_id", "service_type_id", "served_on", "duration_hours")
+        .first()
+    )
+    if was is not None:
+        instance._rollup_was = ((was[0], was[1], was[2]), tenths(was[3]))  # type: ignore[attr-defined]
+
+
+def _saved(sender: Any, instance: ServiceRecord, raw: bool = False, **kwargs: Any) -> None:
+    if raw or _deferred.get():
+        return
+    with transaction.atomic():
+        was = getattr(instance, "_rollup_was", None)
+        if was is not None:
+            _add(was[0], -1, -was[1])
+        _add(_key(instance), 1, tenths(instance.duration_hours))
+    instance._rollup_was = None  # type: ignore[attr-defined]
+
+
+def _deleted(sender: Any, instance: ServiceRecord, **kwargs: Any) -> None:
+    if _deferred.get():
+        return
+    _add(_key(instance), -1, -tenths(instance.duration_hours))
+
+
+def connect() -> None:
+    """Called once from the app's ready()."""
+    pre_save.connect(_remember, sender=ServiceRecord, dispatch_uid="service_rollup_remember")
+    post_save.connect(_saved, sender=ServiceRecord, dispatch_uid="service_rollup_saved")
+    post_delete.connect(_deleted, sender=ServiceRecord, dispatch_uid="service_rollup_deleted")
+
+
+def from_records() -> dict[Key, Tally]:
+    """The tallies the records give, computed afresh (one grouped query)."""
+    rows = (
+        ServiceRecord.objects.order_by()
+        .values_list("county_id", "service_type_id", "served_on")
+        .annotate(n=Count("pk"), hours=Sum("duration_hours"))
+    )
+    return {(county, kind, day): Tally(n, tenths(hours)) for county, kind, day, n, hours in rows}
+
+
+def in_table() -> dict[Key, Tally]:
+    rows = ServiceRollup.objects.values_list(
+        "county_id", "service_type_id", "served_on", "records", "hour_tenths"
+    )
+    return {(county, kind, day): Tally(n, hours) for county, kind, day, n, hours in rows}
+
+
+def differences() -> list[Difference]:
+    """Every key where the table and the records disagree, in key order (none when all is well)."""
+    expected, found = from_records(), in_table()
+    nothing = Tally(0, 0)
+    return [
+        Difference(key, expected.get(key, nothing), found.get(key, nothing))
+        for key in sorted(expected.keys() | found.keys())
+        if expected.get(key, nothing) != found.get(key, nothing)
+    ]
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Rewrite the table from the records; returns the number of rows written."""
+    ServiceRollup.objects.all().delete()
+    rows = [
+        ServiceRollup(
+            county_id=county,
+            service_type_id=kind,
+            served_on=day,
+            records=t.records,
+            hour_tenths=t.hour_tenths,
+        )
+        for (county, kind, day), t in from_records().items()
+    ]
+    ServiceRollup.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Bulk writes inside skip the per-record upkeep; the table is rebuilt once at the end.
+
+    Use it inside the bulk write's transaction, so the records and their rollups commit together.
+    """
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    rebuild()
