@@ -54,3 +54,13 @@ def read(html: str) -> Read:
     reader = _Reader()
     reader.feed(html)
     return reader.read
+
+
+def poppler(tool: str, *args: str) -> str:
+    """The output of a poppler-utils tool (pdftotext, pdfinfo, pdffonts) run on a test's own file."""
+    import shutil
+    import subprocess
+
+    executable = shutil.which(tool)
+    assert executable, f"{tool} is not installed (poppler-utils)"
+    return subprocess.run([executable, *args], capture_output=True, check=True, text=True).stdout  # noqa: S603
