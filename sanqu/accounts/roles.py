@@ -219,3 +219,11 @@ _SNAPSHOT_TAKE = {"figures.add_figuresnapshot"}
 ROLE_PERMISSIONS[Role.CITY_ADMIN] |= _SNAPSHOT_READ | _SNAPSHOT_TAKE
 ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= _SNAPSHOT_READ | _SNAPSHOT_TAKE
 ROLE_PERMISSIONS[Role.CITY_VIEWER] |= _SNAPSHOT_READ
+# Issue 6: results reports.
+# Whoever opens a dashboard generates and reads the results reports of her scopes; whoever freezes
+# figures publishes one (publishing takes a snapshot: sanqu.figures.report_services).
+_REPORT_READ = {"figures.view_reportfile", "figures.add_reportfile"}
+_REPORT_PUBLISH = {"figures.publish_reportfile"}
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= _REPORT_READ | _REPORT_PUBLISH
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= _REPORT_READ | _REPORT_PUBLISH
+ROLE_PERMISSIONS[Role.CITY_VIEWER] |= _REPORT_READ

@@ -15,8 +15,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sanqu.lib.files import private_storage
 from sanqu.regions.models import Region
 
 
@@ -81,3 +83,84 @@ class FigureSnapshot(models.Model):
     @property
     def fingerprint_size(self) -> int:
         return len(bytes(self.fingerprint))
+
+
+class ReportFile(models.Model):
+    """A results report (成效报告) generated for a scope and date, as an HTML or PDF file.
+
+    Generation runs as a task (`sanqu.figures.report_tasks`) that moves `percent` and `step` as it
+    goes, so the page can show its progress. Publishing freezes the figures it was written from (a
+    snapshot, reason 发布报告); a published report is kept as it is.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已生成")
+        FAILED = "failed", _("生成失败")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF（打印）")
+        HTML = "html", _("网页（HTML）")
+
+    class Language(models.TextChoices):
+        CHINESE = "zh-hans", _("中文")
+        ENGLISH = "en", _("英文")
+
+    scope = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="report_files", verbose_name=_("统计范围")
+    )
+    as_of = models.DateField(_("统计日期"))
+    language = models.CharField(_("语言"), max_length=8, choices=Language.choices, default=Language.CHINESE)
+    format = models.CharField(_("格式"), max_length=4, choices=Format.choices, default=Format.PDF)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    percent = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    step = models.CharField(_("当前步骤"), max_length=200, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    file = models.FileField(_("文件"), storage=private_storage, max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("文件大小（字节）"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发布人"),
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    snapshot = models.OneToOneField(
+        FigureSnapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_file",
+        verbose_name=_("发布时冻结的数据"),
+    )
+
+    class Meta:
+        verbose_name = _("成效报告")
+        verbose_name_plural = _("成效报告")
+        ordering = ["-requested_at", "-id"]
+        permissions = [("publish_reportfile", _("可以发布成效报告"))]
+
+    def __str__(self) -> str:
+        return f"{self.scope.name} {self.as_of.isoformat()} {self.format} #{self.pk}"
+
+    @property
+    def working(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def download_name(self) -> str:
+        suffix = "" if self.language == self.Language.CHINESE else "-en"
+        return f"成效报告-{self.scope.name}-{self.as_of.isoformat()}{suffix}.{self.format}"
