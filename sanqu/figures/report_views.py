@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -130,7 +131,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_file(request: HttpRequest, pk: int) -> HttpResponse:
+def report_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = get_report_for_user(_user(request), pk)
     if report.status != ReportFile.Status.DONE or not report.file:
         return redirect("report_detail", pk=report.pk)
