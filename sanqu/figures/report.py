@@ -286,11 +286,11 @@ def _build(*, scope: Region, as_of: dt.date, link_base: str, progress: Progress 
         *([] if is_county else [Headline(_("受援区县"), n["receiving_counties"], _("个"))]),
         Headline(_("累计选派社工"), n["dispatched_total"], _("人次")),
         Headline(_("培养本土社会工作人才"), n["trained_total"], _("人")),
-        Headline(_("社会工作组织"), n["organisations_total"], _("家")),
+        Headline(_("受援区县社会工作组织"), n["organisations_total"], _("家")),
         Headline(_("持证社会工作者"), n["certified_total"], _("人")),
         Headline(_("出台激励政策的区县"), n["incentive_counties"], _("个")),
-        Headline(_("登记服务对象"), n["beneficiaries"], _("人")),
-        Headline(_("服务记录"), n["services"], _("次")),
+        Headline(_("登记的服务对象"), n["beneficiaries"], _("人")),
+        Headline(_("累计服务记录"), n["services"], _("次")),
     ]
     headline = [item for item in headline if item.number]  # a part with nothing says so in its text
 
