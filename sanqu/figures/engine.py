@@ -175,8 +175,11 @@ def _latest(queryset: QuerySet, field: str, *, as_of: dt.date) -> Coalesce:
 def cases_as_of(*, scope: Region, as_of: dt.date) -> QuerySet[Any]:
     """Cases opened on or before the date, annotated with `stage_as_of` (see the module docstring)."""
     Stage = Case.Stage
+    # A superseded plan was approved only if it was reviewed: a draft replaced while awaiting review
+    # is superseded too, and never approved.
     approved_plans = CasePlan.objects.filter(
-        Q(status__in=[CasePlan.Status.APPROVED, CasePlan.Status.SUPERSEDED])
+        Q(status=CasePlan.Status.APPROVED)
+        | Q(status=CasePlan.Status.SUPERSEDED, reviewed_at__isnull=False)
         | (Q(case__approval_required=False) & ~Q(status=CasePlan.Status.RETURNED))
     ).annotate(approved_on=Coalesce(TruncDate("reviewed_at"), F("drafted_on")))
     closures = Closure.objects.filter(
