@@ -237,8 +237,8 @@ def run_in_django(function: str, *, db: Database, options: dict[str, Any]) -> An
 
 
 def progress(label: str, message: str) -> None:
-    """A timestamped progress line on stderr (the results table goes to stdout)."""
-    print(f"  {time.strftime('%H:%M:%S')} [{label}] {message}", file=sys.stderr, flush=True)
+    """A progress line on stderr, stamped in UTC (Django sets its own time zone in the measuring process)."""
+    print(f"  {time.strftime('%H:%M:%S', time.gmtime())} [{label}] {message}", file=sys.stderr, flush=True)
 
 
 def analyze() -> None:
