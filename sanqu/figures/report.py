@@ -31,6 +31,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sanqu.cases.models import Beneficiary, Group
 from sanqu.figures import dashboard, drilldown, engine
@@ -284,7 +285,7 @@ def _build(*, scope: Region, as_of: dt.date, link_base: str, progress: Progress 
     is_county = scope.level >= Region.Level.COUNTY
     headline = [
         *([] if is_county else [Headline(_("受援区县"), n["receiving_counties"], _("个"))]),
-        Headline(_("累计选派社工"), n["dispatched_total"], _("人次")),
+        Headline(_("累计选派社工"), n["dispatched_total"], pgettext("dispatch count", "人次")),
         Headline(_("培养本土社会工作人才"), n["trained_total"], _("人")),
         Headline(_("受援区县社会工作组织"), n["organisations_total"], _("家")),
         Headline(_("持证社会工作者"), n["certified_total"], _("人")),

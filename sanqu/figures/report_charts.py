@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sanqu.figures import drilldown
 
@@ -254,7 +255,9 @@ def report_charts(report: ResultsReport, *, trend: list[dict[str, Any]]) -> list
                 "counties",
                 len(charts) + 1,
                 title,
-                bar_chart(title, bars, axis_label=_("人次"), category_label=_("受援区县")),
+                bar_chart(
+                    title, bars, axis_label=pgettext("dispatch count", "人次"), category_label=_("受援区县")
+                ),
             )
         )
     return charts
