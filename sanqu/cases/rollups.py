@@ -1,7 +1,7 @@
-"""Keeping `ServiceRollup` (service records per county, type and day) equal to the records.
+"""Keeping `ServiceRollup` (service records per county and type, by month and by day) equal to the records.
 
-Every save and delete of a `ServiceRecord` moves its count and hours out of the day it was on and
-into the day it is on now, in the same transaction as the write, with one upsert per key:
+Every save and delete of a `ServiceRecord` moves its count and hours out of the day and month it
+was on and into those it is on now, in the same transaction as the write, with one upsert per row:
 `records = records + 1`, never "read, add, write back", so two workers saving at the same moment
 both count (the database serialises the row). Rows that fall to zero are removed, so the table
 holds exactly what `rebuild()` would write.
@@ -28,7 +28,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from sanqu.cases.models import ServiceRecord, ServiceRollup
 
-Key = tuple[int, int, dt.date]  # county id, service type id, day
+Key = tuple[int, int, dt.date]  # a record's place: county id, service type id, day
+RowKey = tuple[int, int, str, dt.date]  # a row's: county id, service type id, span, day or 1st of month
+DAY, MONTH = ServiceRollup.Span.DAY.value, ServiceRollup.Span.MONTH.value
 
 _deferred: ContextVar[bool] = ContextVar("service_rollups_deferred", default=False)
 
@@ -41,7 +43,7 @@ class Tally:
 
 @dataclass(frozen=True)
 class Difference:
-    key: Key
+    key: RowKey
     expected: Tally  # from the records
     found: Tally  # in the rollup table
 
@@ -57,26 +59,36 @@ def _key(record: ServiceRecord) -> Key:
     return (record.county_id, record.service_type_id, day)
 
 
+def _rows(key: Key) -> list[RowKey]:
+    county, kind, day = key
+    return [(county, kind, DAY, day), (county, kind, MONTH, day.replace(day=1))]
+
+
 def _add(key: Key, records: int, hour_tenths: int) -> None:
-    """Add a tally at one key (or with negative numbers take it away), atomically in the database."""
+    """Add a record's tally to its day and month (or with negative numbers take it away), atomically
+    in the database."""
     # The only text put into the SQL is the model's own table name; every value is a parameter.
     table = connection.ops.quote_name(ServiceRollup._meta.db_table)
-    key_columns = "county_id, service_type_id, served_on"
-    at_key = "county_id = %s AND service_type_id = %s AND served_on = %s"
+    key_columns = "county_id, service_type_id, span, served_on"
+    at_key = "county_id = %s AND service_type_id = %s AND span = %s AND served_on = %s"
     with connection.cursor() as cursor:
-        if records > 0:
-            cursor.execute(
-                f"INSERT INTO {table} ({key_columns}, records, hour_tenths) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
-                f"ON CONFLICT ({key_columns}) DO UPDATE SET records = {table}.records + excluded.records, "
-                f"hour_tenths = {table}.hour_tenths + excluded.hour_tenths",
-                [*key, records, hour_tenths],
-            )
-        else:  # the row exists: the record counted there
-            cursor.execute(
-                f"UPDATE {table} SET records = records + %s, hour_tenths = hour_tenths + %s WHERE {at_key}",  # noqa: S608
-                [records, hour_tenths, *key],
-            )
-            cursor.execute(f"DELETE FROM {table} WHERE {at_key} AND records = 0", list(key))  # noqa: S608
+        for row in _rows(key):
+            if records > 0:
+                cursor.execute(
+                    f"INSERT INTO {table} ({key_columns}, records, hour_tenths) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s, %s, %s) "
+                    f"ON CONFLICT ({key_columns}) DO UPDATE SET "
+                    f"records = {table}.records + excluded.records, "
+                    f"hour_tenths = {table}.hour_tenths + excluded.hour_tenths",
+                    [*row, records, hour_tenths],
+                )
+            else:  # the row exists: the record counted there
+                cursor.execute(
+                    f"UPDATE {table} SET records = records + %s, hour_tenths = hour_tenths + %s "  # noqa: S608
+                    f"WHERE {at_key}",
+                    [records, hour_tenths, *row],
+                )
+                cursor.execute(f"DELETE FROM {table} WHERE {at_key} AND records = 0", list(row))  # noqa: S608
 
 
 def _remember(sender: Any, instance: ServiceRecord, raw: bool = False, **kwargs: Any) -> None:
@@ -117,25 +129,31 @@ def connect() -> None:
     post_delete.connect(_deleted, sender=ServiceRecord, dispatch_uid="service_rollup_deleted")
 
 
-def from_records() -> dict[Key, Tally]:
-    """The tallies the records give, computed afresh (one grouped query)."""
-    rows = (
+def from_records() -> dict[RowKey, Tally]:
+    """The rows the records give, computed afresh (one grouped query)."""
+    records: dict[RowKey, int] = {}
+    hours: dict[RowKey, int] = {}
+    grouped = (
         ServiceRecord.objects.order_by()
         .values_list("county_id", "service_type_id", "served_on")
         .annotate(n=Count("pk"), hours=Sum("duration_hours"))
     )
-    return {(county, kind, day): Tally(n, tenths(hours)) for county, kind, day, n, hours in rows}
+    for county, kind, day, n, total in grouped:
+        for row in _rows((county, kind, day)):
+            records[row] = records.get(row, 0) + n
+            hours[row] = hours.get(row, 0) + tenths(total)
+    return {row: Tally(records[row], hours[row]) for row in records}
 
 
-def in_table() -> dict[Key, Tally]:
+def in_table() -> dict[RowKey, Tally]:
     rows = ServiceRollup.objects.values_list(
-        "county_id", "service_type_id", "served_on", "records", "hour_tenths"
+        "county_id", "service_type_id", "span", "served_on", "records", "hour_tenths"
     )
-    return {(county, kind, day): Tally(n, hours) for county, kind, day, n, hours in rows}
+    return {(county, kind, span, day): Tally(n, hours) for county, kind, span, day, n, hours in rows}
 
 
 def differences() -> list[Difference]:
-    """Every key where the table and the records disagree, in key order (none when all is well)."""
+    """Every row where the table and the records disagree, in key order (none when all is well)."""
     expected, found = from_records(), in_table()
     nothing = Tally(0, 0)
     return [
@@ -153,11 +171,12 @@ def rebuild() -> int:
         ServiceRollup(
             county_id=county,
             service_type_id=kind,
+            span=span,
             served_on=day,
             records=t.records,
             hour_tenths=t.hour_tenths,
         )
-        for (county, kind, day), t in from_records().items()
+        for (county, kind, span, day), t in from_records().items()
     ]
     ServiceRollup.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

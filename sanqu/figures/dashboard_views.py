@@ -132,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         first = last = None
     figure = _value(form, "figure", DEFAULT_FIGURE)
 
-    figures = compute_figures(scope=scope, as_of=as_of)
+    figures = compute_figures(scope=scope, as_of=as_of, with_progress=False)  # the desk shows progress
     counties = county_figures(scope=scope, as_of=as_of)
     data = _chart_data(
         scope=scope,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -35,7 +36,7 @@ def record(where: object, day: dt.date, code: str, hours: str) -> ServiceRecord:
 
 
 def tally(where: object, day: dt.date, code: str) -> tuple[int, int] | None:
-    row = ServiceRollup.objects.filter(county=where, served_on=day, service_type__code=code).first()
+    row = ServiceRollup.objects.filter(county=where, span="day", served_on=day, service_type__code=code).first()
     return None if row is None else (row.records, row.hour_tenths)
 
 
@@ -103,7 +104,7 @@ def test_rollups_equal_the_full_recompute_after_random_edits(made: Programme, ed
                 existing[which % len(existing)].delete()
     assert rollups.differences() == []
     for scope in (made.chongqing, made.kaizhou):
-        for day in (dt.date(2013, 12, 31), D, dt.date(2015, 6, 30)):
+        for day in (dt.date(2013, 12, 31), dt.date(2014, 7, 15), D, dt.date(2015, 6, 1)):
             assert service_figures(scope=scope, as_of=day) == service_figures(
                 scope=scope, as_of=day, recompute=True
             )
@@ -122,7 +123,7 @@ def test_bulk_writes_inside_deferred_are_tallied_once_at_the_end(made: Programme
         )  # fmt: skip
         ServiceRecord.objects.filter(served_on=dt.date(2014, 3, 1)).delete()
     march = ServiceRollup.objects.filter(
-        county=made.chengkou, served_on__range=(dt.date(2014, 3, 1), dt.date(2014, 3, 10))
+        county=made.chengkou, span="day", served_on__range=(dt.date(2014, 3, 1), dt.date(2014, 3, 10))
     )
     assert march.count() == 9
     assert rollups.differences() == []
@@ -145,12 +146,15 @@ def test_the_recompute_command_finds_rollups_out_of_step_and_the_rebuild_mends_t
             )
         ]
     )  # fmt: skip
-    with pytest.raises(CommandError, match="汇总与原始记录不一致：2 项指标、1 行日汇总"):
+    with pytest.raises(CommandError, match="汇总与原始记录不一致：2 项指标、2 行汇总"):
         call_command("figures", "--recompute", "--as-of", "2014-12-31")
     out = capsys.readouterr().out
     assert "✗ 服务时长（小时）：汇总 12.0，原始记录 14.0" in out  # the programme's 10.5 hours, then ours
     assert "✗ 服务记录（按服务类型，次） · growth_support：汇总 3，原始记录 4" in out
-    assert "记录 2 次，汇总 1 次" in out
+    kind = ServiceType.objects.get(code="growth_support").pk
+    place = f"✗ 汇总（区县 {made.chengkou.pk}，服务类型 {kind}"
+    assert f"{place}，2014-05-01）：记录 2 次，汇总 1 次" in out  # the day
+    assert re.search(f"{place}，2014-05）：记录 (\\d+) 次，汇总 (\\d+) 次", out)  # and its month
 
     call_command("figures", "--rebuild-rollups", "--recompute", "--as-of", "2014-12-31")
     assert "与汇总一致" in capsys.readouterr().out

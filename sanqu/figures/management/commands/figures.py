@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from sanqu.cases import rollups
-from sanqu.cases.models import Case, ServiceType, TargetGroup
+from sanqu.cases.models import Case, ServiceRollup, ServiceType, TargetGroup
 from sanqu.figures.checks import consistency_checks
 from sanqu.figures.engine import (
     FIGURE_LABELS,
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["rebuild"]:
             written = rollups.rebuild()
-            self.stderr.write(_("已按服务记录重建日汇总：%(n)s 行。") % {"n": written})
+            self.stderr.write(_("已按服务记录重建汇总：%(n)s 行。") % {"n": written})
         figures = compute_figures(scope=scope, as_of=as_of)
         if options["recompute"]:
             self._recompute(figures, scope=scope, as_of=as_of)
@@ -161,16 +161,16 @@ class Command(BaseCommand):
                 )
         differences = rollups.differences()
         for difference in differences[:20]:
-            county, kind, day = difference.key
+            county, kind, span, day = difference.key
             self.stdout.write(
                 _(
-                    "✗ 日汇总（区县 %(county)s，服务类型 %(kind)s，%(day)s）："
+                    "✗ 汇总（区县 %(county)s，服务类型 %(kind)s，%(period)s）："
                     "记录 %(expected)s 次，汇总 %(found)s 次"
                 )
                 % {
                     "county": county,
                     "kind": kind,
-                    "day": day.isoformat(),
+                    "period": day.strftime("%Y-%m") if span == ServiceRollup.Span.MONTH else day.isoformat(),
                     "expected": difference.expected.records,
                     "found": difference.found.records,
                 }
@@ -178,7 +178,7 @@ class Command(BaseCommand):
         if gaps or differences:
             raise CommandError(
                 _(
-                    "汇总与原始记录不一致：%(figures)s 项指标、%(rows)s 行日汇总。"
+                    "汇总与原始记录不一致：%(figures)s 项指标、%(rows)s 行汇总。"
                     "请运行 sanqu figures --rebuild-rollups。"
                 )
                 % {"figures": len(gaps), "rows": len(differences)}
