@@ -16,7 +16,6 @@ from playwright.sync_api import Page, expect
 from sanqu.accounts.roles import Role
 from sanqu.figures.tests.factories import Programme, build_programme
 from sanqu.testing import PASSWORD, make_user
-from sanqu.workbench.tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 # The test uses the ORM next to Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -31,11 +30,6 @@ def programme(db: None) -> Programme:
     """The live server's database is flushed after each test, seeded lists included: seed them first."""
     importlib.import_module("sanqu.cases.migrations.0002_seed_lists").seed(django_apps, None)
     return build_programme()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ from sanqu.figures.models import ReportFile
 from sanqu.figures.report_services import run_report
 from sanqu.figures.tests.factories import Programme, build_programme
 from sanqu.testing import PASSWORD, make_user
-from sanqu.workbench.tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM next to Playwright's loop
 
@@ -29,11 +28,6 @@ def programme(db: None, settings: Any, tmp_path: Path) -> Programme:
     settings.MEDIA_ROOT = tmp_path / "media"
     importlib.import_module("sanqu.cases.migrations.0002_seed_lists").seed(django_apps, None)
     return build_programme()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
