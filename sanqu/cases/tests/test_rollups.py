@@ -36,7 +36,8 @@ def record(where: object, day: dt.date, code: str, hours: str) -> ServiceRecord:
 
 
 def tally(where: object, day: dt.date, code: str) -> tuple[int, int] | None:
-    row = ServiceRollup.objects.filter(county=where, span="day", served_on=day, service_type__code=code).first()
+    days = ServiceRollup.objects.filter(county=where, span="day", served_on=day)
+    row = days.filter(service_type__code=code).first()
     return None if row is None else (row.records, row.hour_tenths)
 
 
