@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sanqu.projects",
     "sanqu.cases",
     "sanqu.figures",
+    "sanqu.ledgers",
     "sanqu.workbench",
     "sanqu.demo",
     "wagtail.contrib.forms",

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/", include("sanqu.cases.urls")),
     path("projects/", include("sanqu.projects.urls")),
     path("figures/", include("sanqu.figures.urls")),
+    path("ledgers/", include("sanqu.ledgers.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+from sanqu.ledgers import export_views
+
+urlpatterns = [
+    *export_views.urlpatterns,
+]
