@@ -85,7 +85,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                     add_service_errors(form, error)
                 else:
                     messages.success(request, _("已开始生成报告，可以离开本页，稍后回来查看。"))
-                    return redirect("report_detail", pk=report.pk)
+                    return redirect("results_report_detail", pk=report.pk)
         else:
             form = ReportForm(
                 initial={
@@ -134,7 +134,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 def report_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = get_report_for_user(_user(request), pk)
     if report.status != ReportFile.Status.DONE or not report.file:
-        return redirect("report_detail", pk=report.pk)
+        return redirect("results_report_detail", pk=report.pk)
     content_type = "application/pdf" if report.format == ReportFile.Format.PDF else "text/html; charset=utf-8"
     return private_file_response(
         report.file,
@@ -152,7 +152,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_publish(user, report):
         if report.published_at is not None:
             messages.info(request, _("这份报告已经发布。"))
-            return redirect("report_detail", pk=report.pk)
+            return redirect("results_report_detail", pk=report.pk)
         raise PermissionDenied
     if request.method == "POST":
         try:
@@ -164,5 +164,5 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("报告已发布，所依据的数字已冻结为数据快照 #%(id)s。") % {"id": report.snapshot_id}
             )
-        return redirect("report_detail", pk=report.pk)
+        return redirect("results_report_detail", pk=report.pk)
     return render(request, "figures/reports/publish.html", {"report": report, "nav_section": SECTION})
