@@ -1,0 +1,603 @@
+"""Reading a ledger file into rows of clean values (DESIGN.md §6).
+
+`read_ledger(data, filename=..., kind=...)` takes the bytes of an .xlsx, .xls, .ods or .csv file,
+finds the sheet and the header row of the ledger kind (title rows above it are skipped; columns in
+any order, by name or synonym; extra columns ignored with a warning), and reads every non-empty row
+below it through `sanqu.ledgers.normalise`. A file that cannot be read at all raises
+`LedgerFileError` with a Chinese message; a cell that cannot be read becomes an error of its row,
+so one bad row in 100,000 is reported by its row number and the others are read.
+
+The format comes from the bytes, not the name: a zip with `xl/` is a workbook (python-calamine), an
+OLE compound file is an .xls (or an encrypted, password-protected .xlsx), anything else must decode
+as text (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030, which Chinese Excel writes).
+Row numbers are the sheet's, 1-based, as Excel shows them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import python_calamine
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from sanqu.ledgers.kinds import KINDS, Column, LedgerKind
+from sanqu.ledgers.normalise import CellError, normalise
+
+MB = 1024 * 1024
+DEFAULT_MAX_BYTES = 20 * MB
+HEADER_SEARCH_ROWS = 20  # the header is within the first rows of a sheet
+MEMO_LIMIT = 50_000  # distinct values remembered per column (regions, choices, dates repeat)
+
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted OOXML file is an OLE container holding these streams ([MS-OFFCRYPTO]).
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+BINARY_SIGNATURES = (
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"\x1f\x8b",
+    b"MZ",
+)
+
+_HEADER_MARKS = re.compile(r"[(\[【](?:必填项?|选填项?|必须|可选|非必填)[)\]】]|[*※]")
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+_SHEET_ELEMENT = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+_FORMULA = re.compile(rb"<f[ >/]")
+_CACHED_VALUE = re.compile(rb"<v>[^<]")
+_CELL_REFERENCE = re.compile(rb'\br="([A-Z]+)(\d+)"')
+
+
+class LedgerFileError(ValueError):
+    """A file that cannot be read as the ledger at all; the message is for the user, in Chinese."""
+
+
+@dataclass
+class Row:
+    number: int  # the sheet's row number, 1-based, as Excel shows it
+    values: dict[str, object] = field(default_factory=dict)  # column key → clean value (None: empty)
+    errors: dict[str, str] = field(default_factory=dict)  # column key → the reason, in Chinese
+    raw: dict[str, object] = field(default_factory=dict)  # column key → the cell as read
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Table:
+    kind: LedgerKind
+    sheet: str
+    header_row: int  # 1-based
+    columns: dict[str, str]  # column key → the header as found in the file
+    positions: dict[str, int]  # column key → the sheet's column index, 0-based (A is 0)
+    ignored: list[str] = field(default_factory=list)  # headers of extra columns
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: Iterator[Sequence[object]]  # from the sheet's first row; cell i of a row is column offset + i
+    offset: int = 0
+    merged: Sequence[tuple[tuple[int, int], tuple[int, int]]] = ()  # 0-based ((row, col), (row, col))
+    without_result: frozenset[tuple[int, int]] = frozenset()  # 0-based (row, col) of formulas with no value
+
+
+@dataclass
+class _Header:
+    index: int  # in the rows read for the search, 0-based
+    positions: dict[str, int]  # column key → index in the row
+    texts: dict[str, str]
+    ignored: list[str]
+    duplicates: list[tuple[str, str]]
+
+    def missing(self, kind: LedgerKind) -> list[Column]:
+        return [column for column in kind.columns if column.required and column.key not in self.positions]
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "SANQU_LEDGER_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def read_ledger(data: bytes, *, filename: str, kind: LedgerKind, max_bytes: int | None = None) -> Table:
+    """The ledger in `data`, every non-empty row read; raises LedgerFileError."""
+    table, rows = iter_rows(data, filename=filename, kind=kind, max_bytes=max_bytes)
+    table.rows.extend(rows)
+    return table
+
+
+def iter_rows(
+    data: bytes, *, filename: str, kind: LedgerKind, max_bytes: int | None = None
+) -> tuple[Table, Iterator[Row]]:
+    """The table (sheet, header, warnings; no rows yet) and an iterator over its rows, read lazily.
+
+    The file-level checks (format, size, header) happen before this returns; merged-cell warnings
+    are added to `table.warnings` as the iterator reaches them.
+    """
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    if len(data) > limit:
+        raise LedgerFileError(
+            _("文件大小为 %(size).1f MB，超过了 %(limit)s MB 的上限：请拆分成几个文件后分别导入。")
+            % {"size": len(data) / MB, "limit": _megabytes(limit)}
+        )
+    if not data.strip():
+        raise LedgerFileError(_("文件是空的。"))
+    warnings: list[str] = []
+    hidden: list[str] = []
+    candidates: list[tuple[_Sheet, list[Sequence[object]]]] = []
+    for sheet in _sheets(data, filename, hidden):
+        head = _take(sheet.rows, HEADER_SEARCH_ROWS)
+        header = _find_header(kind, head)
+        if header is not None and not header.missing(kind):
+            warnings.extend(_("已跳过隐藏的工作表“%(sheet)s”。") % {"sheet": name} for name in hidden)
+            if candidates:
+                skipped = "、".join(candidate.name for candidate, _head in candidates)
+                warnings.append(
+                    _("工作表“%(skipped)s”中没有%(kind)s的表头，已读取工作表“%(sheet)s”。")
+                    % {"skipped": skipped, "kind": kind.title, "sheet": sheet.name}
+                )
+            return _open_table(kind, sheet, head, header, warnings)
+        candidates.append((sheet, head))
+    raise LedgerFileError(_no_header_message(kind, candidates, hidden))
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / MB:g}"
+
+
+def _take(rows: Iterator[Sequence[object]], count: int) -> list[Sequence[object]]:
+    head = []
+    for row in rows:
+        head.append(row)
+        if len(head) == count:
+            break
+    return head
+
+
+# The file formats
+
+
+def _sheets(data: bytes, filename: str, hidden: list[str]) -> Iterator[_Sheet]:
+    """The visible sheets of the file, loaded one by one; hidden ones are named in `hidden`."""
+    if data.startswith(ZIP_SIGNATURE):
+        yield from _zip_sheets(data, hidden)
+    elif data.startswith(OLE_SIGNATURE):
+        yield from _ole_sheets(data, hidden)
+    else:
+        yield _csv_sheet(data, filename)
+
+
+def _not_a_ledger_file() -> LedgerFileError:
+    return LedgerFileError(_("不是 Excel 或 CSV 文件：请上传 .xlsx、.xls 或 .csv 格式的台账。"))
+
+
+def _corrupted() -> LedgerFileError:
+    return LedgerFileError(_("文件已损坏，无法读取：请在 Excel 中打开，另存为 .xlsx 后重新上传。"))
+
+
+def _protected() -> LedgerFileError:
+    return LedgerFileError(
+        _("文件设置了打开密码，无法读取：请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重新上传。")
+    )
+
+
+def _zip_sheets(data: bytes, hidden: list[str]) -> Iterator[_Sheet]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _corrupted() from None
+    is_ods = "mimetype" in names and archive.read("mimetype").startswith(
+        b"application/vnd.oasis.opendocument.spreadsheet"
+    )
+    if not is_ods and not any(name.startswith("xl/") for name in names):
+        raise _not_a_ledger_file()  # a .docx, a .zip …
+    sheet_paths = {} if is_ods else _xlsx_sheet_paths(archive, names)
+    for index, sheet in _calamine_sheets(data, hidden):
+        path = sheet_paths.get(index)
+        if path is not None:
+            sheet.without_result = _formulas_without_result(archive, path)
+        yield sheet
+
+
+def _ole_sheets(data: bytes, hidden: list[str]) -> Iterator[_Sheet]:
+    if ENCRYPTED_PACKAGE in data:
+        raise _protected()
+    for _index, sheet in _calamine_sheets(data, hidden):
+        yield sheet
+
+
+def _calamine_sheets(data: bytes, hidden: list[str]) -> Iterator[tuple[int, _Sheet]]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metadata = workbook.sheets_metadata
+    except python_calamine.PasswordError:
+        raise _protected() from None
+    except Exception:  # calamine raises several error types for a broken file; none is the user's to see
+        raise _corrupted() from None
+    for index, sheet_metadata in enumerate(metadata):
+        if sheet_metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
+            continue
+        if sheet_metadata.visible != python_calamine.SheetVisibleEnum.Visible:
+            hidden.append(sheet_metadata.name)
+            continue
+        try:
+            sheet = workbook.get_sheet_by_index(index)
+            start = sheet.start
+            rows = sheet.iter_rows()
+        except python_calamine.PasswordError:
+            raise _protected() from None
+        except Exception:
+            raise _corrupted() from None
+        try:
+            merged = sheet.merged_cell_ranges or ()
+        except Exception:  # not every format reports merged cells
+            merged = ()
+        yield index, _Sheet(name=sheet.name, rows=rows, offset=start[1] if start else 0, merged=merged)
+
+
+def _attributes(text: bytes) -> dict[bytes, bytes]:
+    return dict(_ATTRIBUTE.findall(text))
+
+
+def _xlsx_sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[int, str]:
+    """Sheet index (the workbook's order, as calamine counts) → the part holding its cells."""
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    targets = {}
+    for match in _RELATIONSHIP.finditer(archive.read("xl/_rels/workbook.xml.rels")):
+        attributes = _attributes(match.group(1))
+        target = attributes.get(b"Target", b"").decode()
+        targets[attributes.get(b"Id", b"")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    paths = {}
+    for index, match in enumerate(_SHEET_ELEMENT.finditer(archive.read("xl/workbook.xml"))):
+        attributes = _attributes(match.group(1))
+        relation = next((value for name, value in attributes.items() if name.endswith(b":id")), b"")
+        if targets.get(relation) in names:
+            paths[index] = targets[relation]
+    return paths
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _formulas_without_result(archive: zipfile.ZipFile, path: str) -> frozenset[tuple[int, int]]:
+    """Cells holding a formula that was never calculated (no cached value): calamine reads them empty."""
+    try:
+        xml = archive.read(path)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return frozenset()
+    if b"<f>" not in xml and b"<f " not in xml and b"<f/>" not in xml:
+        return frozenset()
+    found = set()
+    for match in _FORMULA.finditer(xml):
+        start = xml.rfind(b"<c ", 0, match.start())
+        end = xml.find(b"</c>", match.end())
+        if start < 0:
+            continue
+        cell = xml[start : end if end >= 0 else len(xml)]
+        opening = cell[: cell.find(b">")]
+        if _CACHED_VALUE.search(cell) or b't="str"' in opening:  # a text formula may well give ""
+            continue
+        reference = _CELL_REFERENCE.search(opening)
+        if reference is not None:
+            found.add((int(reference.group(2)) - 1, _column_index(reference.group(1))))
+    return frozenset(found)
+
+
+def _csv_sheet(data: bytes, filename: str) -> _Sheet:
+    if data.startswith(BINARY_SIGNATURES):
+        raise _not_a_ledger_file()
+    text = _decode(data)
+    sample = text[:4096]
+    if sample.lstrip().startswith("<"):
+        raise LedgerFileError(
+            _("这是网页（HTML/XML）文件，不是 Excel 或 CSV 文件：请在 Excel 中打开后另存为 .xlsx 再上传。")
+        )
+    control = sum(1 for char in sample if char < " " and char not in "\t\r\n")
+    if "\x00" in sample or control > len(sample) // 100:
+        raise _not_a_ledger_file()
+    first_line = next((line for line in sample.splitlines() if line.strip()), "")
+    delimiter = max(",\t;", key=first_line.count) if first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _Sheet(name=filename, rows=_csv_rows(reader))
+
+
+def _csv_rows(reader: Iterable[list[str]]) -> Iterator[Sequence[object]]:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise LedgerFileError(_("CSV 文件格式有误，无法读取：%(error)s") % {"error": error}) from None
+        yield list(row)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _not_a_ledger_file() from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise _not_a_ledger_file() from None
+
+
+# The header
+
+
+def header_key(text: object) -> str:
+    """A header as compared: NFKC, no spaces, no 必填 marks or asterisks, case-folded."""
+    normal = "".join(unicodedata.normalize("NFKC", str(text)).split())
+    return _HEADER_MARKS.sub("", normal).casefold()
+
+
+@lru_cache(maxsize=64)
+def _header_names(kind: LedgerKind) -> dict[str, str]:
+    """Every accepted header of the kind (normalised) → column key; the template's name comes first."""
+    names: dict[str, str] = {}
+    for column in kind.columns:
+        names.setdefault(header_key(column.name), column.key)
+    for column in kind.columns:
+        for synonym in column.synonyms:
+            names.setdefault(header_key(synonym), column.key)
+    return names
+
+
+def _match_header(names: dict[str, str], text: str) -> str | None:
+    key = header_key(text)
+    found = names.get(key)
+    if found is None and key.endswith(")"):
+        found = names.get(_TRAILING_NOTE.sub("", key))  # 状态(在岗/期满/提前离岗) → 状态
+    return found
+
+
+def _read_header(kind: LedgerKind, index: int, cells: Sequence[object]) -> _Header:
+    names = _header_names(kind)
+    header = _Header(index=index, positions={}, texts={}, ignored=[], duplicates=[])
+    for position, cell in enumerate(cells):
+        text = " ".join(str(cell).split()) if cell is not None else ""
+        if not text:
+            continue
+        key = _match_header(names, text)
+        if key is None:
+            header.ignored.append(text)
+        elif key in header.positions:
+            header.duplicates.append((text, header.texts[key]))
+        else:
+            header.positions[key] = position
+            header.texts[key] = text
+    return header
+
+
+def _find_header(kind: LedgerKind, head: list[Sequence[object]]) -> _Header | None:
+    """The first row with every required column, else the row matching the most columns."""
+    best: _Header | None = None
+    for index, cells in enumerate(head):
+        header = _read_header(kind, index, cells)
+        if header.positions and not header.missing(kind):
+            return header
+        if header.positions and (best is None or len(header.positions) > len(best.positions)):
+            best = header
+    return best
+
+
+def _no_header_message(
+    kind: LedgerKind, candidates: list[tuple[_Sheet, list[Sequence[object]]]], hidden: list[str]
+) -> str:
+    if not candidates and not hidden:
+        return _("文件中没有数据。")
+    best = _best_header(kind, candidates)
+    lookalike = _lookalike_kind(kind, candidates, len(best.positions) if best else 0)
+    if lookalike is not None:
+        message = _(
+            "这份文件看起来是“%(found)s”，不是“%(kind)s”：请选择正确的台账类型，或使用%(kind)s的模板。"
+        ) % {
+            "found": lookalike.title,
+            "kind": kind.title,
+        }
+    elif best is not None and len(best.positions) >= 2:
+        message = _("缺少必填列：%(columns)s。") % {"columns": "、".join(c.name for c in best.missing(kind))}
+    else:
+        required = "、".join(column.name for column in kind.columns if column.required)
+        message = _("找不到%(kind)s的表头：前%(count)s行中没有一行包含所需的列名（%(columns)s）。") % {
+            "kind": kind.title,
+            "count": HEADER_SEARCH_ROWS,
+            "columns": required,
+        }
+    if hidden:
+        message += _("（已跳过隐藏的工作表：%(sheets)s。）") % {"sheets": "、".join(hidden)}
+    return message
+
+
+def _best_header(kind: LedgerKind, candidates: list[tuple[_Sheet, list[Sequence[object]]]]) -> _Header | None:
+    best: _Header | None = None
+    for _sheet, head in candidates:
+        header = _find_header(kind, head)
+        if header is not None and (best is None or len(header.positions) > len(best.positions)):
+            best = header
+    return best
+
+
+def _lookalike_kind(
+    kind: LedgerKind, candidates: list[tuple[_Sheet, list[Sequence[object]]]], matched: int
+) -> LedgerKind | None:
+    """Another ledger kind whose headers the file has: all its required ones, or more than ours."""
+    found: tuple[bool, int, LedgerKind] | None = None
+    for other in KINDS.values():
+        if other.code == kind.code:
+            continue
+        header = _best_header(other, candidates)
+        if header is None:
+            continue
+        score = (not header.missing(other), len(header.positions))
+        if (score[0] or score[1] > max(matched, 2)) and (found is None or score > found[:2]):
+            found = (*score, other)
+    return found[2] if found else None
+
+
+# The rows
+
+
+def _open_table(
+    kind: LedgerKind, sheet: _Sheet, head: list[Sequence[object]], header: _Header, warnings: list[str]
+) -> tuple[Table, Iterator[Row]]:
+    table = Table(
+        kind=kind,
+        sheet=sheet.name,
+        header_row=header.index + 1,
+        columns={
+            column.key: header.texts[column.key] for column in kind.columns if column.key in header.texts
+        },
+        positions={key: sheet.offset + index for key, index in header.positions.items()},
+        ignored=header.ignored,
+        warnings=warnings,
+    )
+    warnings.extend(_("已忽略无法识别的列“%(column)s”。") % {"column": text} for text in header.ignored)
+    warnings.extend(
+        _("列“%(column)s”与列“%(first)s”重复，只读取了“%(first)s”。") % {"column": text, "first": first}
+        for text, first in header.duplicates
+    )
+    rows: Iterator[Sequence[object]] = iter(head[header.index + 1 :])
+    return table, _read_rows(kind, table, sheet, header, _chain(rows, sheet.rows))
+
+
+def _chain(first: Iterator[Sequence[object]], rest: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
+    yield from first
+    yield from rest
+
+
+def _read_rows(
+    kind: LedgerKind, table: Table, sheet: _Sheet, header: _Header, cells_by_row: Iterator[Sequence[object]]
+) -> Iterator[Row]:
+    # (column, index in the row, memo, index of the region column it lies within or -1)
+    plan: list[tuple[Column, int, dict[object, tuple[object, str | None]], int]] = []
+    last_region = -1
+    for column in kind.columns:
+        if column.key not in header.positions:
+            continue
+        parent = last_region if column.kind == "region" else -1
+        if column.kind == "region":
+            last_region = len(plan)
+        plan.append((column, header.positions[column.key], {}, parent))
+    merges = _merge_starts(sheet, header)
+    active_merges: dict[int, tuple[int, object]] = {}
+    formulas = sheet.without_result
+    no_result = _(
+        "公式没有计算结果：请在 Excel 中打开文件，重新计算（按 F9）并保存后再上传，或把公式改为数值。"
+    )
+    empty_required = _("“%(column)s”为必填项，不能为空。")
+    first_index = header.index + 1
+    for row_index, cells in enumerate(cells_by_row, start=first_index):
+        width = len(cells)
+        values: list[object] = []
+        raw: dict[str, object] = {}
+        errors: dict[str, str] = {}
+        filled = False
+        for column, index, memo, parent in plan:
+            cell = cells[index] if index < width else ""
+            if merges or active_merges:
+                cell = _merged_value(table, merges, active_merges, row_index, index, cell)
+            if cell == "" or cell is None:
+                values.append(None)
+                if formulas and (row_index, sheet.offset + index) in formulas:
+                    errors[column.key] = no_result
+                continue
+            raw[column.key] = cell
+            within = values[parent] if parent >= 0 else None
+            if parent >= 0 and plan[parent][0].key in errors:
+                values.append(None)  # the region it lies in is wrong already: one error is enough
+                continue
+            memo_key: object = cell if type(cell) is str else (type(cell), cell)
+            if within is not None:
+                memo_key = (getattr(within, "pk", None), memo_key)
+            found = memo.get(memo_key)
+            if found is None:
+                try:
+                    found = (normalise(column, cell, within=within), None)  # type: ignore[arg-type]
+                except CellError as error:
+                    found = (None, str(error))
+                if len(memo) < MEMO_LIMIT:
+                    memo[memo_key] = found
+            value, error_text = found
+            values.append(value)
+            if error_text is not None:
+                errors[column.key] = error_text
+            filled = filled or value is not None
+        if not filled and not errors:
+            continue  # an empty row (or one of spaces)
+        for (column, _index, _memo, _parent), value in zip(plan, values, strict=True):
+            if column.required and value is None and column.key not in errors:
+                errors[column.key] = empty_required % {"column": column.name}
+        yield Row(
+            number=row_index + 1,
+            values={column.key: value for (column, *_rest), value in zip(plan, values, strict=True)},
+            errors=errors,
+            raw=raw,
+        )
+
+
+def _merge_starts(sheet: _Sheet, header: _Header) -> dict[tuple[int, int], int]:
+    """(top row, column index in the row) → last row, for merged ranges down a column of the ledger."""
+    used = set(header.positions.values())
+    starts = {}
+    for (top, left), (bottom, _right) in sheet.merged:
+        index = left - sheet.offset
+        if bottom > top > header.index and index in used:
+            starts[(top, index)] = bottom
+    return starts
+
+
+def _merged_value(
+    table: Table,
+    merges: dict[tuple[int, int], int],
+    active: dict[int, tuple[int, object]],
+    row_index: int,
+    index: int,
+    cell: object,
+) -> object:
+    """A cell of a merged range holds its top cell's value: calamine gives it only in the top cell."""
+    bottom = merges.get((row_index, index))
+    if bottom is not None:
+        active[index] = (bottom, cell)
+        if cell != "":
+            table.warnings.append(
+                _("第%(first)s至%(last)s行的合并单元格“%(value)s”已用于其中每一行。")
+                % {"first": row_index + 1, "last": bottom + 1, "value": cell}
+            )
+        return cell
+    merge = active.get(index)
+    if merge is None:
+        return cell
+    if row_index > merge[0]:
+        del active[index]
+        return cell
+    return merge[1] if cell == "" else cell
