@@ -227,3 +227,22 @@ _REPORT_PUBLISH = {"figures.publish_reportfile"}
 ROLE_PERMISSIONS[Role.CITY_ADMIN] |= _REPORT_READ | _REPORT_PUBLISH
 ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= _REPORT_READ | _REPORT_PUBLISH
 ROLE_PERMISSIONS[Role.CITY_VIEWER] |= _REPORT_READ
+# Issue 7: ledgers.
+# A ledger (DESIGN §6) is exported by whoever may read its records: the view permission of its model
+# decides, and the records are those of the reader's scope within a region of her memberships (a
+# manager's county, a worker's township). So the city office, the leadership and the
+# county section export every kind over their region; an organisation manager its organisation's
+# dispatches, organisations, beneficiaries and service records; a social worker her dispatches, her
+# beneficiaries and service records and her county's incentive policies; a supervisor the beneficiaries
+# and service records of her circle. ID numbers and phones stay masked unless the role may unmask
+# (UNMASK for people, UNMASK_BENEFICIARY and the in-full circle for beneficiaries), and every export is
+# audited. No new grant: the ledgers read through the permissions above.
+LEDGER_VIEW = {
+    "dispatch": "workforce.view_dispatch",
+    "trainee": "training.view_trainee",
+    "organisation": "orgs.view_organisation",
+    "certificate": "workforce.view_certificate",
+    "beneficiary": "cases.view_beneficiary",
+    "service": "cases.view_servicerecord",
+    "incentive": "incentives.view_incentivepolicy",
+}
