@@ -50,7 +50,7 @@ _EXCEL_ERRORS = frozenset(
 )
 
 _DATE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")

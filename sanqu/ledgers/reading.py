@@ -41,6 +41,9 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted OOXML file is an OLE container holding these streams ([MS-OFFCRYPTO]).
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# An encrypted .xls: the workbook globals' BOF record (BIFF8) followed by a FILEPASS record.
+XLS_GLOBALS_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"
+XLS_FILEPASS = b"\x2f\x00"
 BINARY_SIGNATURES = (
     b"%PDF",
     b"\x89PNG",
@@ -219,6 +222,9 @@ def _zip_sheets(data: bytes, hidden: list[str]) -> Iterator[_Sheet]:
 def _ole_sheets(data: bytes, hidden: list[str]) -> Iterator[_Sheet]:
     if ENCRYPTED_PACKAGE in data:
         raise _protected()
+    bof = data.find(XLS_GLOBALS_BOF)
+    if bof >= 0 and data[bof + 20 : bof + 22] == XLS_FILEPASS:
+        raise _protected()  # calamine reports it as a file it cannot detect
     for _index, sheet in _calamine_sheets(data, hidden):
         yield sheet
 
