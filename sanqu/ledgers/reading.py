@@ -419,7 +419,7 @@ def _find_header(kind: LedgerKind, head: list[Sequence[object]]) -> _Header | No
 def _no_header_message(
     kind: LedgerKind, candidates: list[tuple[_Sheet, list[Sequence[object]]]], hidden: list[str]
 ) -> str:
-    if not candidates and not hidden:
+    if not hidden and not any(head for _sheet, head in candidates):
         return _("文件中没有数据。")
     best = _best_header(kind, candidates)
     lookalike = _lookalike_kind(kind, candidates, len(best.positions) if best else 0)

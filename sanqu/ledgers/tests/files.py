@@ -11,8 +11,10 @@ import csv
 import datetime as dt
 import io
 import struct
+import zipfile
 from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
@@ -36,6 +38,17 @@ PEOPLE = LedgerKind(
         Column("phone", "手机号", kind="phone", synonyms=("联系电话",)),
     ),
     natural_key=("id_number", "year"),
+)
+# Another kind, to be told apart from PEOPLE.
+COURSES = LedgerKind(
+    code="courses",
+    title="培训班台账",
+    columns=(
+        Column("course", "培训班名称", required=True),
+        Column("level", "培训类别", required=True, kind="choice", choices=("部级", "市级")),
+        Column("opened_on", "开班日期", required=True, kind="date"),
+        Column("hours", "学时", kind="decimal"),
+    ),
 )
 HEADER = ["年度", "姓名", "身份证号", "区县", "开始日期"]
 ID_NUMBER = "500229198801011235"  # a valid GB 11643 number
@@ -64,6 +77,58 @@ def csv_bytes(rows: Sequence[Sequence[object]], *, encoding: str = "utf-8", deli
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter).writerows(rows)
     return buffer.getvalue().encode(encoding)
+
+
+def with_cached_value(data: bytes, value: str) -> bytes:
+    """The workbook as Excel saves it after calculating: openpyxl writes formulas with no result."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = content.replace(b"<v />", f"<v>{value}</v>".encode()).replace(
+                    b"<v/>", f"<v>{value}</v>".encode()
+                )
+            target.writestr(item, content)
+    return buffer.getvalue()
+
+
+ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+def ods(rows: Sequence[Sequence[str]]) -> bytes:
+    """An OpenDocument spreadsheet of text cells (what WPS or LibreOffice may save)."""
+    office = "urn:oasis:names:tc:opendocument:xmlns"
+    cells = "".join(
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p>'
+            "</table:table-cell>"
+            for value in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}:office:1.0" '
+        f'xmlns:table="{office}:table:1.0" xmlns:text="{office}:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Sheet1">{cells}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        f'xmlns:manifest="{office}:manifest:1.0" manifest:version="1.2">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_TYPE}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", ODS_TYPE, zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
 
 
 # Compound files ([MS-CFB], version 3: 512-byte sectors; streams of 4,096 bytes or more, so no mini stream)
