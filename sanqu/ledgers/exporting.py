@@ -31,9 +31,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
@@ -333,15 +333,13 @@ def _certificate_row(row: Certificate, reader: Reader) -> list[Any]:
 
 
 def _places(region: Region) -> tuple[str, str, str]:
-    """County, township and village names of a beneficiary's place (parents already loaded)."""
+    """County, township and village names of a beneficiary's place (its parents up to the county loaded)."""
     names = {Region.Level.COUNTY: "", Region.Level.TOWNSHIP: "", Region.Level.VILLAGE: ""}
     node: Region | None = region
-    for _step in range(3):
-        if node is None:
-            break
-        if node.level in names:
-            names[Region.Level(node.level)] = node.name
-        node = node.parent
+    while node is not None and node.level >= Region.Level.COUNTY:
+        names[Region.Level(node.level)] = node.name
+        # Stop at the county: its parent is not loaded, and not needed.
+        node = node.parent if node.level > Region.Level.COUNTY else None
     return names[Region.Level.COUNTY], names[Region.Level.TOWNSHIP], names[Region.Level.VILLAGE]
 
 
