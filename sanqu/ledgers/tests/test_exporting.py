@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from django.core.management import execute_from_command_line
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
@@ -27,6 +29,7 @@ from sanqu.ledgers.exporting import (
     export_ledger_file,
 )
 from sanqu.ledgers.kinds import KINDS
+from sanqu.ledgers.reading import read_ledger
 from sanqu.lib import idnumber
 from sanqu.projects.models import ProgrammeYear
 from sanqu.regions.models import Region
@@ -453,3 +456,39 @@ def test_the_command_refuses_a_path_in_a_missing_folder(
         )
     assert exit_.value.code == 1
     assert "无法写入" in capsys.readouterr().err
+
+
+# Export then read back -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_an_unmasked_export_reads_back_without_an_error_or_a_warning(ledgers: Ledgers, kind: str) -> None:
+    exported = export_ledger_file(
+        actor=ledgers.world["chengkou"], kind=kind, scope=ledgers.world.chengkou, unmask=True
+    )
+    table = read_ledger(exported.content, filename=exported.filename, kind=KINDS[kind])
+    assert (table.header_row, table.ignored, table.warnings) == (1, [], [])
+    assert [row.errors for row in table.rows] == [{}] * len(rows_of(exported.content))
+    values = table.rows[0].values
+    if "id_number" in values:
+        assert values["id_number"] in {ledgers.world.worker_person.id_number, ledgers.beneficiary_id}
+
+
+def test_a_masked_export_does_not_read_back(ledgers: Ledgers) -> None:
+    exported = export_ledger_file(
+        actor=ledgers.world["chengkou"], kind="dispatch", scope=ledgers.world.chengkou
+    )
+    (row,) = read_ledger(exported.content, filename=exported.filename, kind=KINDS["dispatch"]).rows
+    assert "id_number" in row.errors
+
+
+def test_the_export_costs_the_same_queries_for_one_record_or_many(
+    ledgers: Ledgers, django_assert_max_num_queries: Any
+) -> None:
+    world = ledgers.world
+    with CaptureQueriesContext(connection) as one:
+        export(ledgers, "chengkou", "beneficiary")
+    for number in range(5):
+        make_beneficiary(f"对象{number}", ledgers.chaping, worker=world.worker_person)
+    with django_assert_max_num_queries(len(one)):
+        assert len(rows_of(export(ledgers, "chengkou", "beneficiary"))) == 6
