@@ -483,7 +483,7 @@ def _note(book: Workbook, kind: LedgerKind, scope: Region, masked: list[str], co
     lines = [
         _("本文件为脱敏导出：以下列中的身份证号、电话已部分隐去（以 * 代替），不能用于导入。"),
         _("脱敏的列：%(columns)s") % {"columns": "、".join(masked)},
-        _("需要导入时，请由有权限的人员勾选“显示完整身份证号”重新导出（导出会记入审计日志）。"),
+        _("需要导入时，请由有权限的人员勾选“导出完整身份证号和电话”重新导出（导出会记入审计日志）。"),
         _("台账：%(title)s；范围：%(scope)s（%(code)s）；记录：%(count)s 条；导出日期：%(day)s")
         % {
             "title": kind.title,

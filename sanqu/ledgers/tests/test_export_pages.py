@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.urls import reverse
 
 from sanqu.accounts.models import AuditEntry
@@ -12,7 +17,11 @@ from sanqu.ledgers.exporting import XLSX
 from sanqu.ledgers.kinds import KINDS
 from sanqu.ledgers.tests.test_exporting import Ledgers, build_ledgers, read, rows_of
 from sanqu.lib import idnumber
-from sanqu.testing import World
+from sanqu.testing import PASSWORD, World
+from sanqu.workbench.tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+# The browser test uses the ORM next to Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PAGE = reverse("ledgers")
 EXPORT = reverse("ledger_export")
@@ -119,3 +128,48 @@ def test_the_export_refuses_bad_requests(as_user: Any, client: Any, records: Led
     assert as_user("worker").get(EXPORT, {"kind": "trainee", "scope": "500229212"}).status_code == 403
     assert chengkou.post(EXPORT, {"kind": "dispatch", "scope": "500229"}).status_code == 405
     assert client.get(EXPORT, {"kind": "dispatch", "scope": "500229"}).status_code == 302
+
+
+# In a browser --------------------------------------------------------------------------------
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 375, "height": 812}}
+
+
+@pytest.mark.browser
+def test_a_county_officer_downloads_her_countys_ledger_on_a_phone(
+    page: Any, live_server: Any, world: World
+) -> None:
+    from playwright.sync_api import expect
+
+    # The live server's database was flushed of the seeded lists: seed them again.
+    importlib.import_module("sanqu.cases.migrations.0002_seed_lists").seed(django_apps, None)
+    build_ledgers(world)
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("账号").fill("chengkou")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}{PAGE}")
+    expect(page.get_by_role("heading", name="Excel 台账")).to_be_visible()
+    page.get_by_label("区划").select_option("500229")
+    page.get_by_label("导出完整身份证号和电话").check()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "ledgers-375.png"), full_page=True)
+    dispatch = page.locator(".ledger", has_text="选派社工台账")
+    with page.expect_download() as download:
+        dispatch.get_by_role("button", name="导出").click()
+    assert download.value.suggested_filename.startswith("选派社工台账_城口县_")
+    (row,) = rows_of(Path(download.value.path()).read_bytes())
+    assert row["身份证号"] == world.worker_person.id_number
+    with page.expect_download() as download:
+        dispatch.get_by_role("link", name="下载空白模板").click()
+    assert download.value.suggested_filename == "选派社工台账（空白模板）.xlsx"
