@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -63,6 +64,7 @@ GUIDE_SHEET = "填写说明"
 CHUNK = 2000
 TEMPLATE_ROWS = 2000  # rows of the blank template that carry the validation lists
 YES, NO = "是", "否"
+LEDGER_LANGUAGE = "zh-hans"
 LEVEL_RANK = {level: rank for rank, level in enumerate(Certificate.Level.values)}
 
 
@@ -262,8 +264,13 @@ def _yes_no(value: bool) -> str:
 
 
 def _label(choices: Any, value: str) -> str:
-    """A choice's Chinese label, as the template writes it (whatever the reader's language)."""
-    return str(choices(value).label) if value else ""
+    """A choice's label, as the template writes it (`_write` renders the rows in Chinese)."""
+    if not value:
+        return ""
+    try:
+        return str(choices(value).label)
+    except ValueError:  # a value the choices no longer hold: as stored
+        return value
 
 
 def _dispatch_row(row: Dispatch, reader: Reader) -> list[Any]:
@@ -471,9 +478,11 @@ def _write(
     writer = _CellWriter(sheet, kind)
     row_of = ROWS[kind.code]
     count = 0
-    for record in records.iterator(chunk_size=CHUNK):
-        sheet.append(writer.cells(row_of(record, reader)))
-        count += 1
+    # The ledger's values are Chinese whatever the reader's language: choices are read back by label.
+    with translation.override(LEDGER_LANGUAGE):
+        for record in records.iterator(chunk_size=CHUNK):
+            sheet.append(writer.cells(row_of(record, reader)))
+            count += 1
     return book, count
 
 

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import execute_from_command_line
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
@@ -245,6 +246,12 @@ def test_the_other_ledgers_carry_their_records_values(ledgers: Ledgers) -> None:
     assert (service["服务方式"], service["服务类型"], service["时长(小时)"]) == ("个案", "精神慰藉", 1.5)
     (policy,) = rows_of(export(ledgers, "chengkou", "incentive"))
     assert (policy["类别"], policy["标准(元)"], policy["失效日期"]) == ("一次性奖励", 2000, None)
+
+
+def test_the_values_stay_chinese_for_a_reader_in_english(ledgers: Ledgers) -> None:
+    with translation.override("en"):
+        (row,) = rows_of(export(ledgers, "chengkou", "dispatch"))
+    assert (row["状态"], row["考核结果"], row["证书等级"]) == ("在岗", "良好", "社会工作师")
 
 
 def test_dates_are_excel_dates_and_id_numbers_text(ledgers: Ledgers) -> None:
