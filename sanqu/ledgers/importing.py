@@ -1,0 +1,215 @@
+"""Importing a ledger: every row checked by the same service functions the forms use, all or nothing.
+
+`import_ledger` reads the file (`sanqu.ledgers.reading`), then, inside one transaction, hands each
+row to its kind's adapter: find the record the row's natural key names, leave it when nothing
+differs, else update it or create one through the kind's services (permission, scope, validation
+and audit as on the pages). Each row runs in a savepoint, so a refused row leaves nothing behind
+and the rows after it are still checked. At the end the transaction is kept only when the user
+asked to commit and either no row was refused or she chose "valid rows only"; a preview (dry run)
+always rolls back, so what it reports is exactly what a commit would do. Every run, committed or
+not, leaves an entry in the import log (`LedgerImport`) with the file's hash and the errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from sanqu.accounts.models import User
+from sanqu.ledgers.kinds import KINDS, LedgerKind
+from sanqu.ledgers.models import LedgerImport
+from sanqu.ledgers.reading import LedgerFileError, Row, read_ledger
+from sanqu.orgs.models import Organisation
+from sanqu.orgs.services import organisation_create, organisation_update
+
+WHOLE_ROW = "（整行）"
+
+
+class Adapter(Protocol):
+    """How one kind's rows become records."""
+
+    fields: dict[str, str]  # a model field named in a ValidationError → the column key it comes from
+
+    def find(self, values: dict[str, Any]) -> models.Model | None: ...
+    def differs(self, record: Any, values: dict[str, Any]) -> bool: ...
+    def create(self, actor: User, values: dict[str, Any]) -> None: ...
+    def update(self, actor: User, record: Any, values: dict[str, Any]) -> None: ...
+    def key(self, values: dict[str, Any]) -> tuple[Any, ...]: ...
+
+
+@dataclass
+class RowResult:
+    number: int  # the sheet's row number
+    action: str  # create | update | unchanged | reject
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, reason)
+
+
+@dataclass
+class ImportResult:
+    kind: LedgerKind
+    rows: list[RowResult]
+    warnings: list[str]
+    committed: bool
+    log: LedgerImport
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def rejected(self) -> list[RowResult]:
+        return [row for row in self.rows if row.action == "reject"]
+
+
+class OrganisationRows:
+    """组织台账: the credit code names an organisation, else its name within its county."""
+
+    fields = {
+        "name": "name",
+        "kind": "kind",
+        "credit_code": "credit_code",
+        "home_county": "county",
+        "registered_on": "registered_on",
+        "deregistered_on": "deregistered_on",
+        "supervising_unit": "supervising_unit",
+    }
+    kinds = {str(label): value for value, label in Organisation.Kind.choices}
+
+    def _data(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": values["name"],
+            "kind": self.kinds[values["kind"]],
+            "credit_code": values.get("credit_code") or "",
+            "home_county": values["county"],
+            "registered_on": values["registered_on"],
+            "deregistered_on": values.get("deregistered_on"),
+            "supervising_unit": values.get("supervising_unit") or "",
+        }
+
+    def key(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        code = values.get("credit_code")
+        return ("code", code) if code else ("name", values["name"], values["county"].pk)
+
+    def find(self, values: dict[str, Any]) -> Organisation | None:
+        code = values.get("credit_code")
+        if code:
+            found = Organisation.objects.filter(credit_code=code).first()
+            if found is not None:
+                return found
+        return Organisation.objects.filter(name=values["name"], home_county=values["county"]).first()
+
+    def differs(self, record: Organisation, values: dict[str, Any]) -> bool:
+        return any(getattr(record, name) != value for name, value in self._data(values).items())
+
+    def create(self, actor: User, values: dict[str, Any]) -> None:
+        organisation_create(actor=actor, social_work=True, **self._data(values))
+
+    def update(self, actor: User, record: Organisation, values: dict[str, Any]) -> None:
+        organisation_update(actor=actor, organisation=record, data=self._data(values))
+
+
+ADAPTERS: dict[str, Callable[[], Adapter]] = {"organisation": OrganisationRows}
+
+
+def importable_kinds() -> list[LedgerKind]:
+    """The kinds that can be imported today, in the order of DESIGN §6."""
+    return [kind for code, kind in KINDS.items() if code in ADAPTERS]
+
+
+def _messages(error: ValidationError, kind: LedgerKind, adapter: Adapter) -> list[tuple[str, str]]:
+    headers = {column.key: column.name for column in kind.columns}
+    if not hasattr(error, "error_dict"):
+        return [(WHOLE_ROW, message) for message in error.messages]
+    found: list[tuple[str, str]] = []
+    for name, messages in error.message_dict.items():
+        header = headers.get(adapter.fields.get(name, ""), WHOLE_ROW)
+        found += [(header, message) for message in messages]
+    return found
+
+
+def _run_row(
+    row: Row, *, actor: User, kind: LedgerKind, adapter: Adapter, seen: dict[tuple[Any, ...], int]
+) -> RowResult:
+    headers = {column.key: column.name for column in kind.columns}
+    if row.errors:
+        return RowResult(row.number, "reject", [(headers[key], reason) for key, reason in row.errors.items()])
+    key = adapter.key(row.values)
+    if key in seen:
+        return RowResult(
+            row.number, "reject", [(WHOLE_ROW, _("与第 %(row)s 行是同一条记录。") % {"row": seen[key]})]
+        )
+    seen[key] = row.number
+    try:
+        with transaction.atomic():
+            record = adapter.find(row.values)
+            if record is None:
+                adapter.create(actor, row.values)
+                return RowResult(row.number, "create")
+            if not adapter.differs(record, row.values):
+                return RowResult(row.number, "unchanged")
+            adapter.update(actor, record, row.values)
+            return RowResult(row.number, "update")
+    except ValidationError as error:
+        return RowResult(row.number, "reject", _messages(error, kind, adapter))
+    except (PermissionDenied, Http404):
+        return RowResult(row.number, "reject", [(WHOLE_ROW, _("这条记录不在您的权限范围内。"))])
+
+
+def import_ledger(
+    *, actor: User, kind: str, data: bytes, filename: str, dry_run: bool = False, valid_only: bool = False
+) -> ImportResult:
+    """Read, check and (unless a dry run, and only when allowed) commit a ledger; raises LedgerFileError
+    for a file that cannot be read (logged too)."""
+    spec = KINDS[kind]
+    adapter = ADAPTERS[kind]()
+    log = LedgerImport(
+        kind=kind,
+        file_name=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        imported_by=actor,
+        valid_only=valid_only,
+    )
+    try:
+        table = read_ledger(data, filename=filename, kind=spec)
+    except LedgerFileError as error:
+        log.outcome = LedgerImport.Outcome.UNREADABLE
+        log.errors = [{"row": 0, "column": "", "message": str(error)}]
+        log.save()
+        raise
+    results: list[RowResult] = []
+    with transaction.atomic():
+        seen: dict[tuple[Any, ...], int] = {}
+        results = [_run_row(row, actor=actor, kind=spec, adapter=adapter, seen=seen) for row in table.rows]
+        rejected = sum(1 for row in results if row.action == "reject")
+        committed = not dry_run and (rejected == 0 or valid_only)
+        if not committed:
+            transaction.set_rollback(True)
+    outcome = (
+        LedgerImport.Outcome.COMMITTED
+        if committed
+        else LedgerImport.Outcome.PREVIEWED
+        if dry_run
+        else LedgerImport.Outcome.REFUSED
+    )
+    counts = {
+        action: sum(1 for row in results if row.action == action)
+        for action in ("create", "update", "unchanged")
+    }
+    log.outcome = outcome
+    log.rows = len(results)
+    log.created, log.updated, log.unchanged = counts["create"], counts["update"], counts["unchanged"]
+    log.rejected = rejected
+    log.errors = [
+        {"row": row.number, "column": column, "message": message}
+        for row in results
+        for column, message in row.errors
+    ]
+    log.save()
+    return ImportResult(kind=spec, rows=results, warnings=table.warnings, committed=committed, log=log)
