@@ -10,6 +10,7 @@ from sanqu.accounts.scoping import scope_of
 from sanqu.cases.selectors.cases import review_label_for, sees_county_cases
 from sanqu.cases.services.case_rules import worker_person_ids
 from sanqu.figures.dashboard import dashboard_paths
+from sanqu.ledgers.exporting import exportable_kinds
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Navigation:
     programme: bool = False  # the programme page comparing counties (region roles)
     figures: bool = False  # the dashboard (city roles, county officers)
     snapshots: bool = False
+    ledgers: bool = False  # ledger templates and exports (and, as they come, imports)
 
 
 def navigation_for(*, user: Any) -> Navigation:
@@ -68,4 +70,5 @@ def navigation_for(*, user: Any) -> Navigation:
         and (user.is_superuser or bool(scope_of(user).region_paths)),
         figures=bool(dashboard_paths(user)),
         snapshots=user.has_perm("figures.view_figuresnapshot"),
+        ledgers=bool(exportable_kinds(user)),
     )
