@@ -290,6 +290,8 @@ def _boolean(column: Column, raw: object) -> bool | None:
 
 
 def _phone(column: Column, raw: object) -> str | None:
+    if type(raw) is str and len(raw) == 11 and raw.isdigit() and raw[0] == "1" and raw.isascii():
+        return raw  # the usual case: a mobile number, as it should be
     text = _strict(raw).replace("(", "").replace(")", "-").replace("--", "-").lstrip("-")
     if not text:
         return None

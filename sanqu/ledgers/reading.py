@@ -36,6 +36,7 @@ MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * MB
 HEADER_SEARCH_ROWS = 20  # the header is within the first rows of a sheet
 MEMO_LIMIT = 50_000  # distinct values remembered per column (regions, choices, dates repeat)
+CHUNK_ROWS = 2_000  # rows read a column at a time
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -501,74 +502,125 @@ def _chain(first: Iterator[Sequence[object]], rest: Iterator[Sequence[object]]) 
     yield from rest
 
 
+@dataclass
+class _Reading:
+    """One column as the rows are read: where its cells are and the values already read."""
+
+    column: Column
+    index: int  # in the row
+    parent: int  # the region column (in the plan) a region lies within, or -1
+    memo: dict[object, tuple[object, str | None]] = field(default_factory=lambda: {"": (None, None)})
+
+    def read(self, cell: object, within: object = None) -> tuple[object, str | None]:
+        key: object = cell if type(cell) is str else (type(cell), cell)
+        if within is not None:
+            key = (getattr(within, "pk", None), key)
+        found = self.memo.get(key)
+        if found is None:
+            try:
+                found = (normalise(self.column, cell, within=within), None)  # type: ignore[arg-type]
+            except CellError as error:
+                found = (None, str(error))
+            if len(self.memo) < MEMO_LIMIT:
+                self.memo[key] = found
+        return found
+
+
 def _read_rows(
     kind: LedgerKind, table: Table, sheet: _Sheet, header: _Header, cells_by_row: Iterator[Sequence[object]]
 ) -> Iterator[Row]:
-    # (column, index in the row, memo, index of the region column it lies within or -1)
-    plan: list[tuple[Column, int, dict[object, tuple[object, str | None]], int]] = []
+    """The rows, read a chunk at a time and a column at a time: most values repeat and are memoised."""
+    plan: list[_Reading] = []
     last_region = -1
     for column in kind.columns:
         if column.key not in header.positions:
             continue
-        parent = last_region if column.kind == "region" else -1
+        plan.append(
+            _Reading(column, header.positions[column.key], last_region if column.kind == "region" else -1)
+        )
         if column.kind == "region":
-            last_region = len(plan)
-        plan.append((column, header.positions[column.key], {}, parent))
+            last_region = len(plan) - 1
     merges = _merge_starts(sheet, header)
     active_merges: dict[int, tuple[int, object]] = {}
-    formulas = sheet.without_result
-    no_result = _(
-        "公式没有计算结果：请在 Excel 中打开文件，重新计算（按 F9）并保存后再上传，或把公式改为数值。"
-    )
-    empty_required = _("“%(column)s”为必填项，不能为空。")
-    first_index = header.index + 1
-    for row_index, cells in enumerate(cells_by_row, start=first_index):
-        width = len(cells)
-        values: list[object] = []
-        raw: dict[str, object] = {}
-        errors: dict[str, str] = {}
-        filled = False
-        for column, index, memo, parent in plan:
-            cell = cells[index] if index < width else ""
-            if merges or active_merges:
-                cell = _merged_value(table, merges, active_merges, row_index, index, cell)
-            if cell == "" or cell is None:
-                values.append(None)
-                if formulas and (row_index, sheet.offset + index) in formulas:
-                    errors[column.key] = no_result
-                continue
-            raw[column.key] = cell
-            within = values[parent] if parent >= 0 else None
-            if parent >= 0 and plan[parent][0].key in errors:
-                values.append(None)  # the region it lies in is wrong already: one error is enough
-                continue
-            memo_key: object = cell if type(cell) is str else (type(cell), cell)
-            if within is not None:
-                memo_key = (getattr(within, "pk", None), memo_key)
-            found = memo.get(memo_key)
-            if found is None:
-                try:
-                    found = (normalise(column, cell, within=within), None)  # type: ignore[arg-type]
-                except CellError as error:
-                    found = (None, str(error))
-                if len(memo) < MEMO_LIMIT:
-                    memo[memo_key] = found
-            value, error_text = found
-            values.append(value)
-            if error_text is not None:
-                errors[column.key] = error_text
-            filled = filled or value is not None
-        if not filled and not errors:
+    width = max(reading.index for reading in plan) + 1
+    chunk: list[tuple[int, Sequence[object]]] = []
+    for row_index, cells in enumerate(cells_by_row, start=header.index + 1):
+        if len(cells) < width:
+            cells = [*cells, *[""] * (width - len(cells))]
+        if merges or active_merges:
+            cells = [
+                _merged_value(table, merges, active_merges, row_index, index, cell)
+                for index, cell in enumerate(cells)
+            ]
+        chunk.append((row_index, cells))
+        if len(chunk) == CHUNK_ROWS:
+            yield from _read_chunk(plan, sheet, chunk)
+            chunk = []
+    yield from _read_chunk(plan, sheet, chunk)
+
+
+def _read_chunk(
+    plan: list[_Reading], sheet: _Sheet, chunk: list[tuple[int, Sequence[object]]]
+) -> Iterator[Row]:
+    if not chunk:
+        return
+    size = len(chunk)
+    errors: list[dict[str, str] | None] = [None] * size
+    columns: list[list[object]] = []
+    raw_columns: list[list[object]] = []
+    for reading in plan:
+        index, key = reading.index, reading.column.key
+        cells = [row[index] for _row_index, row in chunk]
+        raw_columns.append(cells)
+        found: list[tuple[object, str | None]]
+        if reading.parent < 0:
+            memo_get = reading.memo.get
+            remembered = [memo_get(cell if type(cell) is str else (type(cell), cell)) for cell in cells]
+            found = [
+                item if item is not None else reading.read(cells[position])
+                for position, item in enumerate(remembered)
+            ]
+        else:
+            parent_key, parents = plan[reading.parent].column.key, columns[reading.parent]
+            found = [
+                (None, None)  # the region it lies in is wrong already: one error is enough
+                if (errors[position] or {}).get(parent_key)
+                else reading.read(cell, parents[position])
+                for position, cell in enumerate(cells)
+            ]
+        columns.append([value for value, _error in found])
+        for position, (_value, error) in enumerate(found):
+            if error is not None:
+                errors[position] = {**(errors[position] or {}), key: error}
+        if sheet.without_result:
+            column_index = sheet.offset + index
+            for position, (row_index, _row) in enumerate(chunk):
+                if cells[position] == "" and (row_index, column_index) in sheet.without_result:
+                    errors[position] = {**(errors[position] or {}), key: _no_result_message()}
+    keys = [reading.column.key for reading in plan]
+    required = [
+        (position, reading.column) for position, reading in enumerate(plan) if reading.column.required
+    ]
+    for position, (values, raw) in enumerate(
+        zip(zip(*columns, strict=True), zip(*raw_columns, strict=True), strict=True)
+    ):
+        row_errors = errors[position]
+        if row_errors is None and all(value is None for value in values):
             continue  # an empty row (or one of spaces)
-        for (column, _index, _memo, _parent), value in zip(plan, values, strict=True):
-            if column.required and value is None and column.key not in errors:
-                errors[column.key] = empty_required % {"column": column.name}
+        row_errors = row_errors or {}
+        for column_position, column in required:
+            if values[column_position] is None and column.key not in row_errors:
+                row_errors[column.key] = _("“%(column)s”为必填项，不能为空。") % {"column": column.name}
         yield Row(
-            number=row_index + 1,
-            values={column.key: value for (column, *_rest), value in zip(plan, values, strict=True)},
-            errors=errors,
-            raw=raw,
+            number=chunk[position][0] + 1,
+            values=dict(zip(keys, values, strict=True)),
+            errors=row_errors,
+            raw={key: cell for key, cell in zip(keys, raw, strict=True) if cell != "" and cell is not None},
         )
+
+
+def _no_result_message() -> str:
+    return _("公式没有计算结果：请在 Excel 中打开文件，重新计算（按 F9）并保存后再上传，或把公式改为数值。")
 
 
 def _merge_starts(sheet: _Sheet, header: _Header) -> dict[tuple[int, int], int]:
