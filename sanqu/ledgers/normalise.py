@@ -100,7 +100,7 @@ def _as_text(raw: object) -> str:
     if type(raw) is str:
         return raw
     if isinstance(raw, bool):
-        return _("是") if raw else _("否")
+        return "是" if raw else "否"  # the cell's content, whatever the reader's language
     if isinstance(raw, float):
         return _number_as_text(raw)
     if isinstance(raw, dt.datetime):
