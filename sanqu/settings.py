@@ -223,6 +223,9 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The largest ledger file (台账) accepted for import, in bytes.
+SANQU_LEDGER_MAX_BYTES = env_int("SANQU_LEDGER_MAX_BYTES", 20 * 1024 * 1024)
+
 # Mail goes to files under var/mail unless a real backend is configured (SMTP on the intranet).
 _mail_backend = env_str("SANQU_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 MAILERS = {
