@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanqu.accounts.models import User
 from sanqu.ledgers.kinds import KINDS, LedgerKind
@@ -29,7 +30,7 @@ from sanqu.ledgers.reading import LedgerFileError, Row, read_ledger
 from sanqu.orgs.models import Organisation
 from sanqu.orgs.services import organisation_create, organisation_update
 
-WHOLE_ROW = "（整行）"
+WHOLE_ROW = gettext_lazy("（整行）")  # the column of an error about the row as a whole
 
 
 class Adapter(Protocol):
@@ -125,10 +126,10 @@ def importable_kinds() -> list[LedgerKind]:
 def _messages(error: ValidationError, kind: LedgerKind, adapter: Adapter) -> list[tuple[str, str]]:
     headers = {column.key: column.name for column in kind.columns}
     if not hasattr(error, "error_dict"):
-        return [(WHOLE_ROW, message) for message in error.messages]
+        return [(str(WHOLE_ROW), message) for message in error.messages]
     found: list[tuple[str, str]] = []
     for name, messages in error.message_dict.items():
-        header = headers.get(adapter.fields.get(name, ""), WHOLE_ROW)
+        header = headers.get(adapter.fields.get(name, ""), str(WHOLE_ROW))
         found += [(header, message) for message in messages]
     return found
 
@@ -142,7 +143,7 @@ def _run_row(
     key = adapter.key(row.values)
     if key in seen:
         return RowResult(
-            row.number, "reject", [(WHOLE_ROW, _("与第 %(row)s 行是同一条记录。") % {"row": seen[key]})]
+            row.number, "reject", [(str(WHOLE_ROW), _("与第 %(row)s 行是同一条记录。") % {"row": seen[key]})]
         )
     seen[key] = row.number
     try:
@@ -158,7 +159,7 @@ def _run_row(
     except ValidationError as error:
         return RowResult(row.number, "reject", _messages(error, kind, adapter))
     except (PermissionDenied, Http404):
-        return RowResult(row.number, "reject", [(WHOLE_ROW, _("这条记录不在您的权限范围内。"))])
+        return RowResult(row.number, "reject", [(str(WHOLE_ROW), _("这条记录不在您的权限范围内。"))])
 
 
 def import_ledger(

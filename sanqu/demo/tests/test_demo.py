@@ -21,6 +21,7 @@ from django.utils import timezone
 from sanqu.accounts.models import Membership, User
 from sanqu.accounts.roles import Role
 from sanqu.accounts.scoping import scope_of
+from sanqu.cases import rollups
 from sanqu.cases.models import (
     Assessment,
     Beneficiary,
@@ -292,6 +293,7 @@ def test_it_adds_the_work_figures_to_the_seed_table(chongqing: Region) -> None:
     total_hours = ServiceRecord.objects.aggregate(total=Sum("duration_hours"))["total"]
     assert figures["service_hours"] == float(total_hours)
     assert 0.5 * services < float(total_hours) < 3 * services
+    assert rollups.differences() == []  # the loader's bulk writes were tallied once at the end
     assert figures["group_sessions"] == GroupSession.objects.count() > 300
     assert isinstance(figures["community_attendance"], int) and figures["community_attendance"] > 5000
     assert (
