@@ -407,8 +407,15 @@ def test_the_guide_names_each_column_whether_required_and_how_to_write_it(db: No
 # The command -------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def keep_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command run from argv closes every database connection when it ends, which on PostgreSQL
+    would close the test's own transaction: keep it open."""
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+
+
 def test_the_command_writes_the_file_masked_unless_asked(
-    ledgers: Ledgers, tmp_path: Path, capsys: Any
+    ledgers: Ledgers, tmp_path: Path, capsys: Any, keep_connection: None
 ) -> None:
     out = tmp_path / "dispatch.xlsx"
     execute_from_command_line(["sanqu", "export-ledger", "dispatch", "--scope", "城口", "--out", str(out)])
@@ -436,7 +443,7 @@ def test_the_command_writes_the_file_masked_unless_asked(
     ],
 )
 def test_the_command_refuses_a_bad_kind_or_scope_with_exit_1(
-    ledgers: Ledgers, tmp_path: Path, capsys: Any, argv: list[str], message: str
+    ledgers: Ledgers, tmp_path: Path, capsys: Any, argv: list[str], message: str, keep_connection: None
 ) -> None:
     out = tmp_path / "x.xlsx"
     with pytest.raises(SystemExit) as exit_:
@@ -447,7 +454,7 @@ def test_the_command_refuses_a_bad_kind_or_scope_with_exit_1(
 
 
 def test_the_command_refuses_a_path_in_a_missing_folder(
-    ledgers: Ledgers, tmp_path: Path, capsys: Any
+    ledgers: Ledgers, tmp_path: Path, capsys: Any, keep_connection: None
 ) -> None:
     with pytest.raises(SystemExit) as exit_:
         execute_from_command_line(
