@@ -13,7 +13,6 @@ not, leaves an entry in the import log (`LedgerImport`) with the file's hash and
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,11 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sanqu.accounts.models import User
+from sanqu.ledgers.adapters import ADAPTERS
 from sanqu.ledgers.kinds import KINDS, LedgerKind
 from sanqu.ledgers.models import LedgerImport
 from sanqu.ledgers.reading import LedgerFileError, Row, read_ledger
-from sanqu.orgs.models import Organisation
-from sanqu.orgs.services import organisation_create, organisation_update
 
 WHOLE_ROW = gettext_lazy("（整行）")  # the column of an error about the row as a whole
 
@@ -66,56 +64,6 @@ class ImportResult:
     @property
     def rejected(self) -> list[RowResult]:
         return [row for row in self.rows if row.action == "reject"]
-
-
-class OrganisationRows:
-    """组织台账: the credit code names an organisation, else its name within its county."""
-
-    fields = {
-        "name": "name",
-        "kind": "kind",
-        "credit_code": "credit_code",
-        "home_county": "county",
-        "registered_on": "registered_on",
-        "deregistered_on": "deregistered_on",
-        "supervising_unit": "supervising_unit",
-    }
-    kinds = {str(label): value for value, label in Organisation.Kind.choices}
-
-    def _data(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "name": values["name"],
-            "kind": self.kinds[values["kind"]],
-            "credit_code": values.get("credit_code") or "",
-            "home_county": values["county"],
-            "registered_on": values["registered_on"],
-            "deregistered_on": values.get("deregistered_on"),
-            "supervising_unit": values.get("supervising_unit") or "",
-        }
-
-    def key(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        code = values.get("credit_code")
-        return ("code", code) if code else ("name", values["name"], values["county"].pk)
-
-    def find(self, values: dict[str, Any]) -> Organisation | None:
-        code = values.get("credit_code")
-        if code:
-            found = Organisation.objects.filter(credit_code=code).first()
-            if found is not None:
-                return found
-        return Organisation.objects.filter(name=values["name"], home_county=values["county"]).first()
-
-    def differs(self, record: Organisation, values: dict[str, Any]) -> bool:
-        return any(getattr(record, name) != value for name, value in self._data(values).items())
-
-    def create(self, actor: User, values: dict[str, Any]) -> None:
-        organisation_create(actor=actor, social_work=True, **self._data(values))
-
-    def update(self, actor: User, record: Organisation, values: dict[str, Any]) -> None:
-        organisation_update(actor=actor, organisation=record, data=self._data(values))
-
-
-ADAPTERS: dict[str, Callable[[], Adapter]] = {"organisation": OrganisationRows}
 
 
 def importable_kinds() -> list[LedgerKind]:
