@@ -160,15 +160,21 @@ def _lost_digits(raw: object, label: str) -> CellError:
     )
 
 
-def _id_number(column: Column, raw: object) -> str | None:
+def _code_text(column: Column, raw: object) -> str:
+    """The text of an 18-character code's cell (ID number, credit code); a number is refused when a
+    float cannot hold its 18 digits: the number Excel kept is not the one on the card."""
     if isinstance(raw, float) and raw >= 1e15:
-        # A float cannot hold 18 digits: the number Excel kept is not the one on the card.
         raise _lost_digits(raw, column.name)
     text = _strict(raw)
+    if text and _SCIENTIFIC.match(text):
+        raise _lost_digits(text, column.name)
+    return text
+
+
+def _id_number(column: Column, raw: object) -> str | None:
+    text = _code_text(column, raw)
     if not text:
         return None
-    if _SCIENTIFIC.match(text):
-        raise _lost_digits(text, column.name)
     try:
         return idnumber.validate(text)
     except idnumber.InvalidIdNumber as error:
@@ -177,13 +183,9 @@ def _id_number(column: Column, raw: object) -> str | None:
 
 
 def _credit_code(column: Column, raw: object) -> str | None:
-    if isinstance(raw, float) and raw >= 1e15:
-        raise _lost_digits(raw, column.name)
-    text = _strict(raw)
+    text = _code_text(column, raw)
     if not text:
         return None
-    if _SCIENTIFIC.match(text):
-        raise _lost_digits(text, column.name)
     try:
         return creditcode.validate(text)
     except creditcode.InvalidCreditCode as error:
