@@ -496,3 +496,90 @@ def attendance_save(
     for trainee in changed:
         _sync_hours(actor=actor, trainee=trainee, request=request)
     return len(changed)
+
+
+# Ledger import (issue 7).
+
+
+def _check_ledger_completion(trainee: Trainee, *, completed: bool, completed_on: dt.date | None) -> None:
+    if completed and completed_on is None:
+        raise ValidationError({"completed_on": _("已结业的培养对象须填写结业日期。")})
+    if not completed and completed_on is not None:
+        raise ValidationError({"completed_on": _("未结业的培养对象不应填写结业日期。")})
+    if completed_on is not None and completed_on > clock.today():
+        raise ValidationError({"completed_on": _("结业日期不能晚于今天。")})
+
+
+@transaction.atomic
+def trainee_ledger_update(
+    *,
+    actor: User,
+    trainee: Trainee,
+    name: str,
+    workplace: str,
+    course_name: str,
+    course_level: str,
+    hours: Decimal | None,
+    completed: bool,
+    completed_on: dt.date | None,
+    request: HttpRequest | None = None,
+) -> Trainee:
+    """Set a trainee's ledger columns (培养对象台账). A trainee linked to a course keeps the course's
+    name and level and the hours its attendance credits, and completes only as `trainee_complete` allows;
+    an unlinked one (a ledger of an earlier year) takes the columns as written."""
+    _writable_trainee(actor, trainee)
+    person = trainee.person
+    if name.strip() and name.strip() != person.name:
+        raise ValidationError(
+            {
+                "name": _("该身份证号登记的姓名是“%(name)s”，与填写的“%(given)s”不一致。")
+                % {"name": person.name, "given": name.strip()}
+            }
+        )
+    if hours is not None and hours < 0:
+        raise ValidationError({"hours": _("学时不能为负数。")})
+    _check_ledger_completion(trainee, completed=completed, completed_on=completed_on)
+    course = trainee.course
+    if course is not None:
+        if course_name.strip() and course_name.strip() != course.name:
+            raise ValidationError(
+                {
+                    "course_name": _("%(name)s参加的培训班是“%(course)s”，与填写的不一致。")
+                    % {"name": person.name, "course": course.name}
+                }
+            )
+        if course_level and course_level != course.level:
+            raise ValidationError({"course_level": _("培训类别须与所参加的培训班一致。")})
+        if trainee.attendances.exists() and hours is not None and hours != credited_hours(trainee):
+            raise ValidationError(
+                {"hours": _("学时按出勤计入，应为 %(hours)s。") % {"hours": _hours(credited_hours(trainee))}}
+            )
+        if trainee.completed_on != completed_on:
+            if trainee.completed_on is not None:
+                raise ValidationError(
+                    {
+                        "completed_on": _("%(name)s已于 %(date)s 结业，不能在台账中更改。")
+                        % {"name": person.name, "date": _day(trainee.completed_on)}
+                    }
+                )
+            assert completed_on is not None  # noqa: S101 (checked above: a change from none is a date)
+            trainee = trainee_complete(
+                actor=actor, trainee=trainee, completed_on=completed_on, request=request
+            )
+    before = snapshot(trainee)
+    trainee.workplace = workplace.strip()
+    if course is None:
+        trainee.course_name = course_name.strip()
+        trainee.course_level = course_level
+        trainee.hours = hours
+        trainee.completed_on = completed_on
+    elif not trainee.attendances.exists():
+        trainee.hours = hours
+    return audited_save(
+        actor=actor,
+        instance=trainee,
+        perm="training.change_trainee",
+        writable=writable_trainees(actor),
+        before=before,
+        request=request,
+    )
