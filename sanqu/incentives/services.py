@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.scoping import scope_of
-from sanqu.accounts.services import audited_save, require_perm, snapshot
+from sanqu.accounts.services import apply, audited_save, require_perm, snapshot
 from sanqu.incentives import exams
 from sanqu.incentives.models import (
     ClaimEvidence,
@@ -490,3 +491,85 @@ def evidence_open(
         request=request,
     )
     return record
+
+
+# Ledger import (issue 7).
+
+POLICY_EDITABLE = ("county", "name", "kind", "effective_from", "effective_until", "amount")
+
+
+def _check_policy(policy: IncentivePolicy) -> None:
+    """A county's policy, its window in order, a positive standard, one policy of a name and kind."""
+    if policy.county_id is not None and policy.county.level != Region.Level.COUNTY:
+        raise ValidationError({"county": _("区县须为区县级行政区划。")})
+    if policy.effective_until is not None and policy.effective_until < policy.effective_from:
+        raise ValidationError({"effective_until": _("失效日期不能早于生效日期。")})
+    if policy.amount is not None and policy.amount <= 0:
+        raise ValidationError({"amount": _("标准(元)须大于 0。")})
+    same = IncentivePolicy.objects.filter(county_id=policy.county_id, name=policy.name, kind=policy.kind)
+    if same.exclude(pk=policy.pk).exists():
+        raise ValidationError(
+            {"name": _("%(county)s已有同名、同类别的激励政策。") % {"county": policy.county.name}},
+            code="duplicate",
+        )
+    if policy.pk is not None and policy.amount is None and policy.rates.filter(amount__isnull=True).exists():
+        raise ValidationError(
+            {"amount": _("该政策有适用等级按统一标准计发，不能清空标准(元)；请先为这些等级填写金额。")}
+        )
+
+
+def policy_create(
+    *,
+    actor: User,
+    county: Region,
+    name: str,
+    kind: str,
+    effective_from: dt.date,
+    effective_until: dt.date | None = None,
+    amount: Decimal | None = None,
+    request: HttpRequest | None = None,
+) -> IncentivePolicy:
+    """A county's incentive policy (its eligibility rule is set apart: `policy_set_eligibility`)."""
+    require_perm(actor, "incentives.add_incentivepolicy")
+    policy = IncentivePolicy(
+        county=county,
+        name=name.strip(),
+        kind=kind,
+        effective_from=effective_from,
+        effective_until=effective_until,
+        amount=amount,
+    )
+    _check_policy(policy)
+    return audited_save(
+        actor=actor,
+        instance=policy,
+        perm="incentives.add_incentivepolicy",
+        writable=writable_policies(actor),
+        request=request,
+    )
+
+
+def policy_update(
+    *,
+    actor: User,
+    policy: IncentivePolicy,
+    data: Mapping[str, Any],
+    request: HttpRequest | None = None,
+) -> IncentivePolicy:
+    """Change a policy's county, name, kind, window or standard (404 out of sight, 403 read-only)."""
+    if not policies_for(actor).filter(pk=policy.pk).exists():
+        raise Http404
+    require_perm(actor, "incentives.change_incentivepolicy")
+    policy = IncentivePolicy.objects.select_related("county").get(pk=policy.pk)
+    before = snapshot(policy)
+    apply(policy, data, editable=POLICY_EDITABLE)
+    policy.name = policy.name.strip()
+    _check_policy(policy)
+    return audited_save(
+        actor=actor,
+        instance=policy,
+        perm="incentives.change_incentivepolicy",
+        writable=writable_policies(actor),
+        before=before,
+        request=request,
+    )
