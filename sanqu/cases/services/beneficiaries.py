@@ -308,3 +308,30 @@ def beneficiary_update(
 
 def households_for_region(region: Region) -> QuerySet[Household]:
     return Household.objects.filter(region=region).order_by("head_name", "pk")
+
+
+# Ledger import (issue 7).
+
+
+@transaction.atomic
+def beneficiary_assign_worker(
+    *, actor: User, beneficiary: Beneficiary, worker: Person, request: HttpRequest | None = None
+) -> Beneficiary:
+    """Make `worker` (a social worker the actor can see) responsible for a record the actor sees in full."""
+    from sanqu.workforce.selectors import people_for
+
+    require_perm(actor, CHANGE)
+    if not beneficiaries_in_full_for(actor).filter(pk=beneficiary.pk).exists():
+        raise PermissionDenied
+    if not people_for(actor).filter(pk=worker.pk).exists():
+        raise ValidationError({"responsible_worker": _("负责社工不在您的权限范围内。")})
+    before = snapshot(beneficiary)
+    beneficiary.responsible_worker = worker
+    return audited_save(
+        actor=actor,
+        instance=beneficiary,
+        perm=CHANGE,
+        writable=beneficiaries_in_full_for(actor),
+        before=before,
+        request=request,
+    )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import User
 from sanqu.projects.models import ProgrammeYear
 from sanqu.training.models import Trainee
+from sanqu.training.selectors import trainees_for
 from sanqu.training.services import trainee_ledger_update, trainee_recommend
 from sanqu.workforce.services import find_person_by_id_number
 
@@ -99,6 +101,8 @@ class TraineeRows:
             trainee_ledger_update(actor=actor, trainee=trainee, **columns)
 
     def update(self, actor: User, record: Trainee, values: dict[str, Any]) -> None:
+        if not trainees_for(actor).filter(pk=record.pk).exists():
+            raise Http404  # someone else's trainee: nothing about it is told
         if record.county_id != values["county"].pk:
             # A trainee counts against the quota of the county that recommended it: not moved by a ledger.
             raise ValidationError(

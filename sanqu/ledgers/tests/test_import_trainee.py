@@ -132,6 +132,12 @@ def test_bad_cells_and_another_county_are_refused_with_row_column_and_reason(
         ),
     )
     assert not result.committed and result.count("reject") == 4
+    # Another county's trainee, claimed for 城口: refused without a word about it.
+    theirs = training.wanzhou_trainee.person
+    moved = run(
+        world, ledger([2018, theirs.name, theirs.id_number, "城口", None, None, None, None, "否", None])
+    )
+    assert moved.rejected[0].errors == [("（整行）", "这条记录不在您的权限范围内。")]
     by_row = {row.number: row.errors for row in result.rejected}
     assert by_row[3][0][0] == "身份证号" and "校验" in by_row[3][0][1]
     assert by_row[4][0][0] == "结业日期"
