@@ -36,6 +36,7 @@ class Adapter(Protocol):
 
     fields: dict[str, str]  # a model field named in a ValidationError → the column key it comes from
 
+    def writable(self, actor: User) -> models.QuerySet[Any]: ...
     def find(self, values: dict[str, Any]) -> models.Model | None: ...
     def differs(self, record: Any, values: dict[str, Any]) -> bool: ...
     def create(self, actor: User, values: dict[str, Any]) -> None: ...
@@ -97,6 +98,8 @@ def _run_row(
     try:
         with transaction.atomic():
             record = adapter.find(row.values)
+            if record is not None and not adapter.writable(actor).filter(pk=record.pk).exists():
+                raise PermissionDenied  # even when nothing would change: never tell what is out of sight
             if record is None:
                 adapter.create(actor, row.values)
                 return RowResult(row.number, "create")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import User
@@ -93,6 +94,9 @@ class BeneficiaryRows:
         if not people_for(actor).filter(pk=worker.pk).exists():
             raise ValidationError({"responsible_worker": _("负责社工不在您的权限范围内。")})
         return worker
+
+    def writable(self, actor: User) -> QuerySet[Beneficiary]:
+        return beneficiaries_in_full_for(actor)
 
     def key(self, values: dict[str, Any]) -> tuple[Any, ...]:
         return (values["id_number"],)

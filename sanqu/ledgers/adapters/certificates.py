@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import User
@@ -63,6 +64,9 @@ class CertificateRows:
                 }
             )
         return person
+
+    def writable(self, actor: User) -> QuerySet[Certificate]:
+        return writable_certificates(actor)
 
     def key(self, values: dict[str, Any]) -> tuple[Any, ...]:
         return (values["id_number"], values["level"])

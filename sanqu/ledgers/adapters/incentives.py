@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from sanqu.accounts.models import User
 from sanqu.incentives.models import IncentivePolicy
+from sanqu.incentives.selectors import writable_policies
 from sanqu.incentives.services import policy_create, policy_update
 
 
@@ -35,6 +38,9 @@ class IncentiveRows:
             "effective_until": values.get("effective_until"),
             "amount": values.get("amount"),
         }
+
+    def writable(self, actor: User) -> QuerySet[IncentivePolicy]:
+        return writable_policies(actor)
 
     def key(self, values: dict[str, Any]) -> tuple[Any, ...]:
         return (values["county"].pk, values["name"].strip(), values["kind"])

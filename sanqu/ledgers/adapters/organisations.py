@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from sanqu.accounts.models import User
 from sanqu.orgs.models import Organisation
+from sanqu.orgs.selectors import writable_organisations
 from sanqu.orgs.services import organisation_create, organisation_update
 
 
@@ -33,6 +36,9 @@ class OrganisationRows:
             "deregistered_on": values.get("deregistered_on"),
             "supervising_unit": values.get("supervising_unit") or "",
         }
+
+    def writable(self, actor: User) -> QuerySet[Organisation]:
+        return writable_organisations(actor)
 
     def key(self, values: dict[str, Any]) -> tuple[Any, ...]:
         code = values.get("credit_code")

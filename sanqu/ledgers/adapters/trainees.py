@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import User
 from sanqu.projects.models import ProgrammeYear
 from sanqu.training.models import Trainee
-from sanqu.training.selectors import trainees_for
+from sanqu.training.selectors import trainees_for, writable_trainees
 from sanqu.training.services import trainee_ledger_update, trainee_recommend
 from sanqu.workforce.services import find_person_by_id_number
 
@@ -54,6 +55,9 @@ class TraineeRows:
             "completed": values["completed"],
             "completed_on": values.get("completed_on"),
         }
+
+    def writable(self, actor: User) -> QuerySet[Trainee]:
+        return writable_trainees(actor)
 
     def key(self, values: dict[str, Any]) -> tuple[Any, ...]:
         return (values["id_number"], values["year"])

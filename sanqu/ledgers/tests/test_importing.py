@@ -136,3 +136,19 @@ def test_the_command_prints_the_errors_and_exits_1_when_nothing_was_imported(
     assert LedgerImport.objects.order_by("id").last().outcome == "unreadable"  # type: ignore[union-attr]
     with pytest.raises(CommandError, match="目前可导入的台账"):
         call_command("import-ledger", "nonsense", str(path), "--user", "chengkou")
+
+
+def test_a_row_naming_another_countys_record_is_refused_even_when_it_changes_nothing(world: World) -> None:
+    theirs = world.wanzhou_org
+    row = [
+        theirs.credit_code or None,
+        theirs.name,
+        theirs.get_kind_display(),
+        theirs.home_county.code,
+        theirs.registered_on.isoformat(),
+        theirs.deregistered_on.isoformat() if theirs.deregistered_on else None,
+        theirs.supervising_unit or None,
+    ]
+    result = run(world, ledger(row))
+    assert result.count("unchanged") == 0
+    assert result.rejected[0].errors == [("（整行）", "这条记录不在您的权限范围内。")]
