@@ -27,8 +27,10 @@ class ServiceRollup(models.Model):
     )
     span = models.CharField(_("汇总周期"), max_length=5, choices=Span.choices)
     served_on = models.DateField(_("服务日期（月汇总为当月 1 日）"))
-    records = models.PositiveIntegerField(_("服务记录（次）"))
-    hour_tenths = models.PositiveBigIntegerField(_("服务时长（0.1 小时）"))
+    # Plain integers, not positive ones: a tally that drifted (a bulk write outside the upkeep) must not
+    # make a user's save or delete fail on a check; `sanqu figures --recompute` finds the drift.
+    records = models.IntegerField(_("服务记录（次）"))
+    hour_tenths = models.BigIntegerField(_("服务时长（0.1 小时）"))
 
     class Meta:
         verbose_name = _("服务记录汇总")

@@ -159,3 +159,13 @@ def test_the_recompute_command_finds_rollups_out_of_step_and_the_rebuild_mends_t
 
     call_command("figures", "--rebuild-rollups", "--recompute", "--as-of", "2014-12-31")
     assert "与汇总一致" in capsys.readouterr().out
+
+
+def test_a_drifted_tally_never_makes_a_users_delete_fail(made: Programme) -> None:
+    kept = record(made.chengkou, dt.date(2014, 5, 2), "growth_support", "1.0")
+    ServiceRecord.objects.filter(pk=kept.pk).update(duration_hours=Decimal("9.0"))  # bypasses the upkeep
+    ServiceRecord.objects.get(pk=kept.pk).delete()  # takes away more hours than the tally holds
+    assert not ServiceRecord.objects.filter(pk=kept.pk).exists()
+    assert rollups.differences() != []  # the drift is found …
+    rollups.rebuild()
+    assert rollups.differences() == []  # … and mended
