@@ -268,7 +268,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("SANQU_LOG_LEVEL", "WARNING")},
     # The task worker logs every task it runs at INFO; keep its warnings and failures only.
     "loggers": {
-        name: {"handlers": ["console_warnings"], "propagate": False}
-        for name in ("django.tasks", "django_tasks_db")
+        **{
+            name: {"handlers": ["console_warnings"], "propagate": False}
+            for name in ("django.tasks", "django_tasks_db")
+        },
+        # WeasyPrint warns about every screen-only CSS property it skips in a print stylesheet.
+        "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
