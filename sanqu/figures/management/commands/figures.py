@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from sanqu.cases import rollups
-from sanqu.cases.models import Case, ServiceRollup, ServiceType, TargetGroup
+from sanqu.cases.models import ServiceRollup
 from sanqu.figures.checks import consistency_checks
 from sanqu.figures.engine import (
     FIGURE_LABELS,
@@ -24,10 +24,8 @@ from sanqu.figures.engine import (
     parse_as_of,
     resolve_scope,
 )
+from sanqu.figures.snapshots import part_labels
 from sanqu.lib import clock
-from sanqu.orgs.models import Organisation
-from sanqu.projects.models import Grade, ProjectEvaluation, Target
-from sanqu.workforce.models import Certificate, Dispatch
 
 
 class Command(BaseCommand):
@@ -81,43 +79,9 @@ class Command(BaseCommand):
         )
         if baseline is not None:
             self.stdout.write(_("基期：%(date)s") % {"date": baseline.isoformat()})
-        # The breakdowns: by organisation type, target group, case stage and service type.
-        part_labels: dict[str, dict[str, str]] = {
-            "organisations_by_type": {kind.value: str(kind.label) for kind in Organisation.Kind},
-            "beneficiaries_by_group": dict(TargetGroup.objects.values_list("code", "name")),
-            "cases_by_stage": {stage.value: str(stage.label) for stage in Case.Stage},
-            "services_by_type": dict(ServiceType.objects.values_list("code", "name")),
-            "dispatch_retention": {
-                "ended": _("已结束"),
-                "completed": _("期满"),
-                "left_early": _("提前离岗"),
-                "rate": _("留任率（%）"),
-            },
-            "early_leavers_by_reason": {reason.value: str(reason.label) for reason in Dispatch.LeaveReason},
-            "trainees_vs_quota": {
-                "quota": _("培养名额"),
-                "recommended": _("已推荐"),
-                "completed": _("已结业"),
-            },
-            "certified_by_level": {level.value: str(level.label) for level in Certificate.Level},
-            "incentive_claims_paid": {"count": _("笔数"), "amount": _("金额（元）")},
-            "project_progress": {target.value: str(target.label) for target in Target},
-            "report_timeliness": {
-                "due": _("应报"),
-                "on_time": _("按时"),
-                "late": _("逾期补报"),
-                "missing": _("未报"),
-                "rate": _("按时率（%）"),
-            },
-            "visits_open_actions": {
-                "open": _("未完成"),
-                "overdue": _("其中逾期"),
-                "closed_on_time": _("按期完成"),
-                "closed_late": _("逾期完成"),
-            },
-            "evaluation_grades": {kind.value: str(kind.label) for kind in ProjectEvaluation.Kind},
-        }
-        grades = {grade.value: str(grade.label) for grade in Grade}
+        # The breakdowns' labels: by organisation type, target group, case stage, service type…
+        labels = part_labels()
+        grades = labels["_grades"]
         for key, label in FIGURE_LABELS.items():
             value = figures[key]
             if isinstance(value, dict):
@@ -133,7 +97,7 @@ class Command(BaseCommand):
                         shown = " · ".join(f"{grades.get(k, k)} {n}" for k, n in count.items())
                     else:
                         shown = "—" if count is None else count
-                    self.stdout.write(f"  {part_labels[key].get(part, part)}：{shown}")
+                    self.stdout.write(f"  {labels[key].get(part, part)}：{shown}")
             else:
                 self.stdout.write(f"{label}：{'—' if value is None else value}")
         if options["check"]:
