@@ -223,6 +223,17 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Progress of long work (a ledger import) read by the page while the work's own transaction is still
+# open: kept outside the database, in files every process of the server sees.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "progress"),
+        "TIMEOUT": 24 * 3600,
+    },
+}
+
 # The largest ledger file (台账) accepted for import, in bytes.
 SANQU_LEDGER_MAX_BYTES = env_int("SANQU_LEDGER_MAX_BYTES", 20 * 1024 * 1024)
 

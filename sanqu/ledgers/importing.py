@@ -13,6 +13,7 @@ not, leaves an entry in the import log (`LedgerImport`) with the file's hash and
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -113,21 +114,35 @@ def _run_row(
         return RowResult(row.number, "reject", [(str(WHOLE_ROW), _("这条记录不在您的权限范围内。"))])
 
 
+Progress = Callable[[int, int], None]  # (rows checked, rows in the file)
+
+
 def import_ledger(
-    *, actor: User, kind: str, data: bytes, filename: str, dry_run: bool = False, valid_only: bool = False
+    *,
+    actor: User,
+    kind: str,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+    valid_only: bool = False,
+    log: LedgerImport | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Read, check and (unless a dry run, and only when allowed) commit a ledger; raises LedgerFileError
-    for a file that cannot be read (logged too)."""
+    for a file that cannot be read (logged too).
+
+    `log` is an import-log entry made beforehand (the pages make one when the file is uploaded) to
+    fill in instead of a new one; `progress`, when given, is told how far the check has got, now and
+    then, outside the import's transaction's concerns (it may write to the log on its own connection).
+    """
     spec = KINDS[kind]
     adapter = ADAPTERS[kind]()
-    log = LedgerImport(
-        kind=kind,
-        file_name=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        imported_by=actor,
-        valid_only=valid_only,
-    )
+    if log is None:
+        log = LedgerImport(kind=kind, imported_by=actor)
+    log.file_name = filename[:255]
+    log.sha256 = hashlib.sha256(data).hexdigest()
+    log.size = len(data)
+    log.valid_only = valid_only
     try:
         table = read_ledger(data, filename=filename, kind=spec)
     except LedgerFileError as error:
@@ -138,7 +153,14 @@ def import_ledger(
     results: list[RowResult] = []
     with transaction.atomic():
         seen: dict[tuple[Any, ...], int] = {}
-        results = [_run_row(row, actor=actor, kind=spec, adapter=adapter, seen=seen) for row in table.rows]
+        total = len(table.rows)
+        step = max(total // 50, 200)
+        for done, row in enumerate(table.rows):
+            if progress is not None and done % step == 0:
+                progress(done, total)
+            results.append(_run_row(row, actor=actor, kind=spec, adapter=adapter, seen=seen))
+        if progress is not None:
+            progress(total, total)
         rejected = sum(1 for row in results if row.action == "reject")
         committed = not dry_run and (rejected == 0 or valid_only)
         if not committed:
