@@ -12,4 +12,5 @@ from __future__ import annotations
 # name → module, in the order `make bench` runs them.
 BENCHMARKS = {
     "figures": "bench.figures_bench",
+    "ledgers": "bench.ledgers_bench",
 }

@@ -6,5 +6,7 @@
 # Run it on a quiet machine: the numbers mean little while the test suite runs beside them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" test
+# The comparisons' own dependencies (django-import-export for the ledgers): the bench group only.
+"$UV" sync --frozen --quiet -p "$PY" --group bench || die "uv could not install the bench group's dependencies"
 say "Benchmarks: python -m bench $*"
 exec python -m bench "$@"
