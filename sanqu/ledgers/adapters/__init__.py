@@ -14,12 +14,14 @@ from typing import Any
 
 from sanqu.ledgers.adapters.beneficiaries import BeneficiaryRows
 from sanqu.ledgers.adapters.certificates import CertificateRows
+from sanqu.ledgers.adapters.dispatches import DispatchRows
 from sanqu.ledgers.adapters.incentives import IncentiveRows
 from sanqu.ledgers.adapters.organisations import OrganisationRows
 from sanqu.ledgers.adapters.trainees import TraineeRows
 
 # Kind code → the adapter's class, in the order of DESIGN §6.
 ADAPTERS: dict[str, Any] = {
+    "dispatch": DispatchRows,
     "trainee": TraineeRows,
     "organisation": OrganisationRows,
     "certificate": CertificateRows,
