@@ -139,14 +139,17 @@ class DispatchRows:
 
     # The term --------------------------------------------------------------------------------
 
-    def _year(self, values: dict[str, Any]) -> ProgrammeYear:
+    def _year(self, values: dict[str, Any], record: Dispatch | None) -> ProgrammeYear:
+        """The row's programme year, which must receive workers in the row's county (checked for a
+        new term or a term moved: one on file stays where the pages put it)."""
         year = ProgrammeYear.objects.filter(year=values["year"]).first()
         if year is None:
             raise ValidationError(
                 {"programme_year": _("没有%(year)s年度的计划。") % {"year": values["year"]}}
             )
         county: Region = values["county"]
-        if not ReceivingCounty.objects.filter(programme_year=year, county=county).exists():
+        moved = record is None or record.county_id != county.pk
+        if moved and not ReceivingCounty.objects.filter(programme_year=year, county=county).exists():
             raise ValidationError(
                 {
                     "county": _("%(county)s不是%(year)s年度的受援区县。")
@@ -308,7 +311,7 @@ class DispatchRows:
 
     def create(self, actor: User, values: dict[str, Any]) -> None:
         self._check_scope(actor, values)
-        year = self._year(values)
+        year = self._year(values, None)
         organisation = self._organisation(actor, values)
         station = self._station(actor, values, None)
         term = self._term(values, None)
@@ -352,7 +355,7 @@ class DispatchRows:
             )
         data = {
             **term,
-            "programme_year": self._year(values),
+            "programme_year": self._year(values, record),
             "sending_organisation": self._organisation(actor, values),
             "county": values["county"],
             "station": self._station(actor, values, record),

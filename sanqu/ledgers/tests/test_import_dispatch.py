@@ -285,6 +285,18 @@ def test_a_name_on_file_is_not_changed_by_a_ledger(world: World, years: dict[int
     assert world.worker_person.name == "李晓梅"
 
 
+def test_a_sending_organisation_from_elsewhere_is_found_in_the_registry(
+    world: World, years: dict[int, ProgrammeYear]
+) -> None:
+    # 城口's officer sees no 万州 organisation until it has sent someone to 城口: the dispatch form
+    # offers the whole registry, and so does the ledger.
+    row = good(world)[1]
+    row[5] = "万州区社会工作协会"
+    assert run(world, ledger(row)).count("create") == 1
+    worker = find_person_by_id_number(NEW_ID)
+    assert worker is not None and worker.dispatches.get().sending_organisation == world.wanzhou_org
+
+
 # The demo's dispatches, exported by the city and read back: every row unchanged. ---------------
 
 DEMO_PASSWORD = "Demo-password-2018"
