@@ -1,4 +1,5 @@
-"""Ledger pages: the kinds a user may export, their blank templates, and the export of a scope.
+"""Ledger pages: the kinds a user may export, their blank templates, and the export of a scope; the
+upload form of the imports (handled in `import_views`) for whoever may import a kind.
 
 `/ledgers/` lists the kinds the user's role reads (the ledger follows the page's view permission,
 `sanqu.accounts.roles.LEDGER_VIEW`), each with its blank template and an export for a scope the user
@@ -36,6 +37,8 @@ from sanqu.ledgers.exporting import (
     scope_allowed,
     template_filename,
 )
+from sanqu.ledgers.import_forms import UploadForm
+from sanqu.ledgers.import_services import importable_kinds_for
 from sanqu.ledgers.kinds import LedgerKind
 from sanqu.regions.models import Region
 
@@ -64,7 +67,7 @@ def _kind_or_404(code: str) -> LedgerKind:
         raise Http404 from None
 
 
-def _xlsx(content: bytes, name: str) -> HttpResponse:
+def xlsx_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     add_never_cache_headers(response)
@@ -79,13 +82,15 @@ class KindRow:
     can_unmask: bool
 
 
-@login_required
-@require_GET
-def ledgers(request: HttpRequest) -> HttpResponse:
+def render_ledgers(request: HttpRequest, *, import_form: UploadForm | None = None) -> HttpResponse:
+    """The ledgers page: the import form (a bound one after a refused upload), the exports, the templates."""
     user = _user(request)
     kinds = exportable_kinds(user)
-    if not kinds:
+    importable = importable_kinds_for(user)
+    if not kinds and not importable:
         raise PermissionDenied
+    if importable and import_form is None:
+        import_form = UploadForm(kinds=importable, titles=TITLES)
     scopes = ledger_scopes(user)
     rows = [
         KindRow(
@@ -106,8 +111,15 @@ def ledgers(request: HttpRequest) -> HttpResponse:
             "scopes": scopes,
             "chosen": chosen if any(region.code == chosen for region in scopes) else "",
             "any_unmask": any(row.can_unmask for row in rows),
+            "import_form": import_form if importable else None,
         },
     )
+
+
+@login_required
+@require_GET
+def ledgers(request: HttpRequest) -> HttpResponse:
+    return render_ledgers(request)
 
 
 @login_required
@@ -116,7 +128,7 @@ def ledger_template(request: HttpRequest, kind: str) -> HttpResponse:
     ledger = _kind_or_404(kind)
     if not may_export(_user(request), kind):
         raise PermissionDenied
-    return _xlsx(blank_template(kind), template_filename(ledger))
+    return xlsx_response(blank_template(kind), template_filename(ledger))
 
 
 def _scope_or_404(user: User, code: str) -> Region:
@@ -138,7 +150,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     exported = export_ledger_file(
         actor=user, kind=kind, scope=scope, unmask=request.GET.get("unmask") == "1", request=request
     )
-    return _xlsx(exported.content, exported.filename)
+    return xlsx_response(exported.content, exported.filename)
 
 
 urlpatterns: list[URLPattern] = [
