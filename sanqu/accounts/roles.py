@@ -246,3 +246,9 @@ LEDGER_VIEW = {
     "service": "cases.view_servicerecord",
     "incentive": "incentives.view_incentivepolicy",
 }
+# A service-record ledger is imported by the county section for its county's workers and by the city
+# office (back-filling the services kept in Excel); a worker or supervisor imports only her own
+# services (ADD_SERVICE), the worker column being her own ID number (sanqu.ledgers.adapters.services).
+IMPORT_SERVICES = "cases.import_servicerecord"
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {IMPORT_SERVICES}
+ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {IMPORT_SERVICES}

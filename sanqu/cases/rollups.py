@@ -15,7 +15,7 @@ rebuilds the table from the records at the end (the demo loader does).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,6 +31,8 @@ from sanqu.cases.models import ServiceRecord, ServiceRollup
 Key = tuple[int, int, dt.date]  # a record's place: county id, service type id, day
 RowKey = tuple[int, int, str, dt.date]  # a row's: county id, service type id, span, day or 1st of month
 DAY, MONTH = ServiceRollup.Span.DAY.value, ServiceRollup.Span.MONTH.value
+
+_KEY_COLUMNS = "county_id, service_type_id, span, served_on"
 
 _deferred: ContextVar[bool] = ContextVar("service_rollups_deferred", default=False)
 
@@ -64,24 +66,28 @@ def _rows(key: Key) -> list[RowKey]:
     return [(county, kind, DAY, day), (county, kind, MONTH, day.replace(day=1))]
 
 
+def _upsert_sql() -> str:
+    """Add a tally to a row, making the row when it is missing; parameters: the row key, records, tenths."""
+    # The only text put into the SQL is the model's own table name; every value is a parameter.
+    table = connection.ops.quote_name(ServiceRollup._meta.db_table)
+    return (
+        f"INSERT INTO {table} ({_KEY_COLUMNS}, records, hour_tenths) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, %s) "
+        f"ON CONFLICT ({_KEY_COLUMNS}) DO UPDATE SET "
+        f"records = {table}.records + excluded.records, "
+        f"hour_tenths = {table}.hour_tenths + excluded.hour_tenths"
+    )
+
+
 def _add(key: Key, records: int, hour_tenths: int) -> None:
     """Add a record's tally to its day and month (or with negative numbers take it away), atomically
     in the database."""
-    # The only text put into the SQL is the model's own table name; every value is a parameter.
     table = connection.ops.quote_name(ServiceRollup._meta.db_table)
-    key_columns = "county_id, service_type_id, span, served_on"
     at_key = "county_id = %s AND service_type_id = %s AND span = %s AND served_on = %s"
     with connection.cursor() as cursor:
         for row in _rows(key):
             if records > 0:
-                cursor.execute(
-                    f"INSERT INTO {table} ({key_columns}, records, hour_tenths) "  # noqa: S608
-                    "VALUES (%s, %s, %s, %s, %s, %s) "
-                    f"ON CONFLICT ({key_columns}) DO UPDATE SET "
-                    f"records = {table}.records + excluded.records, "
-                    f"hour_tenths = {table}.hour_tenths + excluded.hour_tenths",
-                    [*row, records, hour_tenths],
-                )
+                cursor.execute(_upsert_sql(), [*row, records, hour_tenths])
             else:  # the row exists: the record counted there
                 cursor.execute(
                     f"UPDATE {table} SET records = records + %s, hour_tenths = hour_tenths + %s "  # noqa: S608
@@ -89,6 +95,29 @@ def _add(key: Key, records: int, hour_tenths: int) -> None:
                     [records, hour_tenths, *row],
                 )
                 cursor.execute(f"DELETE FROM {table} WHERE {at_key} AND records = 0", list(row))  # noqa: S608
+
+
+def count_created(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> int:
+    """Add records just inserted in bulk (no signals), given as (county id, service type id, day, hours),
+    to their days and months: one upsert per row touched, sent together; returns the rows touched.
+
+    Its cost follows the records added, not the table, so a bulk import of new records uses it
+    rather than `deferred()`'s rebuild. Call it in the transaction that inserted them.
+    """
+    by_day: dict[Key, list[Any]] = {}
+    for county, kind, day, hours in records:
+        tally = by_day.setdefault((county, kind, day), [0, Decimal(0)])
+        tally[0] += 1
+        tally[1] += hours
+    added: dict[RowKey, list[int]] = {}
+    for key, (count, hours) in by_day.items():
+        for row in _rows(key):
+            tally = added.setdefault(row, [0, 0])
+            tally[0] += count
+            tally[1] += tenths(hours)
+    with connection.cursor() as cursor:
+        cursor.executemany(_upsert_sql(), [[*row, n, hours] for row, (n, hours) in added.items()])
+    return len(added)
 
 
 def _remember(sender: Any, instance: ServiceRecord, raw: bool = False, **kwargs: Any) -> None:

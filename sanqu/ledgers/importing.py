@@ -23,7 +23,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanqu.accounts.models import User
+from sanqu.accounts import audit
+from sanqu.accounts.models import AuditEntry, User
 from sanqu.ledgers.adapters import ADAPTERS
 from sanqu.ledgers.kinds import KINDS, LedgerKind
 from sanqu.ledgers.models import LedgerImport
@@ -84,11 +85,13 @@ def _messages(error: ValidationError, kind: LedgerKind, adapter: Adapter) -> lis
     return found
 
 
-def _run_row(
-    row: Row, *, actor: User, kind: LedgerKind, adapter: Adapter, seen: dict[tuple[Any, ...], int]
-) -> RowResult:
-    headers = {column.key: column.name for column in kind.columns}
+def _refused_first(
+    row: Row, *, kind: LedgerKind, adapter: Any, seen: dict[tuple[Any, ...], int]
+) -> RowResult | None:
+    """A row refused before any record is looked at: a cell that could not be read, or the same record
+    as an earlier row of the file (by the kind's natural key)."""
     if row.errors:
+        headers = {column.key: column.name for column in kind.columns}
         return RowResult(row.number, "reject", [(headers[key], reason) for key, reason in row.errors.items()])
     key = adapter.key(row.values)
     if key in seen:
@@ -96,6 +99,15 @@ def _run_row(
             row.number, "reject", [(str(WHOLE_ROW), _("与第 %(row)s 行是同一条记录。") % {"row": seen[key]})]
         )
     seen[key] = row.number
+    return None
+
+
+def _run_row(
+    row: Row, *, actor: User, kind: LedgerKind, adapter: Adapter, seen: dict[tuple[Any, ...], int]
+) -> RowResult:
+    refused = _refused_first(row, kind=kind, adapter=adapter, seen=seen)
+    if refused is not None:
+        return refused
     try:
         with transaction.atomic():
             record = adapter.find(row.values)
@@ -112,6 +124,52 @@ def _run_row(
         return RowResult(row.number, "reject", _messages(error, kind, adapter))
     except (PermissionDenied, Http404):
         return RowResult(row.number, "reject", [(str(WHOLE_ROW), _("这条记录不在您的权限范围内。"))])
+
+
+def _run_bulk(
+    rows: list[Row], *, actor: User, kind: LedgerKind, adapter: Any, progress: Progress | None
+) -> list[RowResult]:
+    """Rows of a kind checked in bulk (`bulk = True`, see `adapters/services.py`): reading errors and
+    repeats within the file are refused here as on the row-by-row path; the adapter checks the rest
+    together and keeps what it would write for `_write_bulk`."""
+    headers = {column.key: column.name for column in kind.columns}
+    results: list[RowResult | None] = []
+    candidates: list[Row] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        refused = _refused_first(row, kind=kind, adapter=adapter, seen=seen)
+        results.append(refused)
+        if refused is None:
+            candidates.append(row)
+    total = len(rows)
+    told = (lambda done: progress(done, total)) if progress is not None else None
+    outcomes = iter(adapter.check(actor, candidates, progress=told))
+    checked = iter(candidates)
+    merged: list[RowResult] = []
+    for result in results:
+        if result is None:
+            row = next(checked)
+            action, errors = next(outcomes)
+            result = RowResult(
+                row.number,
+                action,
+                [(headers.get(key, str(WHOLE_ROW)), str(reason)) for key, reason in errors],
+            )
+        merged.append(result)
+    return merged
+
+
+def _write_bulk(adapter: Any, *, actor: User, kind: LedgerKind, log: LedgerImport) -> None:
+    """Write what a bulk check found new; one audit entry names the file (its hash) and the count, and
+    every record written names its importer (created_by)."""
+    created = adapter.write(actor)
+    if not created:
+        return
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        detail={"ledger": kind.code, "file": log.file_name, "sha256": log.sha256, "created": created},
+    )
 
 
 Progress = Callable[[int, int], None]  # (rows checked, rows in the file)
@@ -133,7 +191,8 @@ def import_ledger(
 
     `log` is an import-log entry made beforehand (the pages make one when the file is uploaded) to
     fill in instead of a new one; `progress`, when given, is told how far the check has got, now and
-    then, outside the import's transaction's concerns (it may write to the log on its own connection).
+    then, while the import's transaction is open (so it should not tell the database: the pages use
+    the `progress` cache).
     """
     spec = KINDS[kind]
     adapter = ADAPTERS[kind]()
@@ -152,17 +211,22 @@ def import_ledger(
         raise
     results: list[RowResult] = []
     with transaction.atomic():
-        seen: dict[tuple[Any, ...], int] = {}
-        total = len(table.rows)
-        step = max(total // 50, 200)
-        for done, row in enumerate(table.rows):
-            if progress is not None and done % step == 0:
-                progress(done, total)
-            results.append(_run_row(row, actor=actor, kind=spec, adapter=adapter, seen=seen))
-        if progress is not None:
-            progress(total, total)
+        if getattr(adapter, "bulk", False):
+            results = _run_bulk(table.rows, actor=actor, kind=spec, adapter=adapter, progress=progress)
+        else:
+            seen: dict[tuple[Any, ...], int] = {}
+            total = len(table.rows)
+            step = max(total // 50, 200)
+            for done, row in enumerate(table.rows):
+                if progress is not None and done % step == 0:
+                    progress(done, total)
+                results.append(_run_row(row, actor=actor, kind=spec, adapter=adapter, seen=seen))
         rejected = sum(1 for row in results if row.action == "reject")
         committed = not dry_run and (rejected == 0 or valid_only)
+        if committed and getattr(adapter, "bulk", False):
+            _write_bulk(adapter, actor=actor, kind=spec, log=log)
+        if progress is not None:
+            progress(len(table.rows), len(table.rows))
         if not committed:
             transaction.set_rollback(True)
     outcome = (

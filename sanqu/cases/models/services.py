@@ -75,6 +75,8 @@ class ServiceRecord(models.Model):
         verbose_name = _("服务记录")
         verbose_name_plural = _("服务记录")
         ordering = ["-served_on", "-id"]
+        # Recording other workers' services from a ledger (服务记录台账), beyond one's own.
+        permissions = [("import_servicerecord", _("导入服务记录台账"))]
         indexes = [
             models.Index(fields=["county", "served_on"], name="service_county_date_idx"),
             models.Index(fields=["worker", "served_on"], name="service_worker_date_idx"),

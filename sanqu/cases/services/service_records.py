@@ -28,6 +28,8 @@ from sanqu.lib import clock
 from sanqu.regions.models import Region
 
 MAX_HOURS = Decimal(24)
+TENTH = Decimal("0.1")
+METHODS = frozenset(ServiceRecord.Method.values)
 
 
 def county_of(region: Region) -> Region:
@@ -40,6 +42,30 @@ def county_of(region: Region) -> Region:
 def _case_in_reach(actor: User, case: Case) -> bool:
     scope = scope_of(actor)
     return scope.superuser or case.worker_id in scope.person_ids
+
+
+def service_errors(
+    *,
+    served_on: dt.date,
+    method: str,
+    service_type: ServiceType,
+    duration_hours: Decimal | None,
+    today: dt.date,
+) -> dict[str, str]:
+    """What is wrong with a service's own values (field → reason): the form's rules, which the ledger
+    import applies to each row too."""
+    errors: dict[str, str] = {}
+    if served_on > today:
+        errors["served_on"] = _("服务日期不能晚于今天。")
+    if method not in METHODS:
+        errors["method"] = _("请选择服务方式。")
+    if not service_type.active:
+        errors["service_type"] = _("该服务类型已停用，请选择其他类型。")
+    if duration_hours is None or duration_hours <= 0 or duration_hours > MAX_HOURS:
+        errors["duration_hours"] = _("服务时长须大于0且不超过24小时。")
+    elif duration_hours != duration_hours.quantize(TENTH):
+        errors["duration_hours"] = _("服务时长最多保留一位小数。")
+    return errors
 
 
 def service_record_create(
@@ -77,15 +103,13 @@ def service_record_create(
     worker = person_of(actor)
     if worker is None:
         raise ValidationError(_("您的账号没有关联社工档案，不能记录服务。请联系区县专门科室。"))
-    errors: dict[str, str] = {}
-    if served_on > clock.today():
-        errors["served_on"] = _("服务日期不能晚于今天。")
-    if method not in ServiceRecord.Method.values:
-        errors["method"] = _("请选择服务方式。")
-    if not service_type.active:
-        errors["service_type"] = _("该服务类型已停用，请选择其他类型。")
-    if duration_hours is None or duration_hours <= 0 or duration_hours > MAX_HOURS:
-        errors["duration_hours"] = _("服务时长须大于0且不超过24小时。")
+    errors = service_errors(
+        served_on=served_on,
+        method=method,
+        service_type=service_type,
+        duration_hours=duration_hours,
+        today=clock.today(),
+    )
     if errors:
         raise ValidationError(errors)
     if case is not None:

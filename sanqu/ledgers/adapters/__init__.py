@@ -17,6 +17,7 @@ from sanqu.ledgers.adapters.certificates import CertificateRows
 from sanqu.ledgers.adapters.dispatches import DispatchRows
 from sanqu.ledgers.adapters.incentives import IncentiveRows
 from sanqu.ledgers.adapters.organisations import OrganisationRows
+from sanqu.ledgers.adapters.services import ServiceRows
 from sanqu.ledgers.adapters.trainees import TraineeRows
 
 # Kind code → the adapter's class, in the order of DESIGN §6.
@@ -26,5 +27,6 @@ ADAPTERS: dict[str, Any] = {
     "organisation": OrganisationRows,
     "certificate": CertificateRows,
     "beneficiary": BeneficiaryRows,
+    "service": ServiceRows,
     "incentive": IncentiveRows,
 }
