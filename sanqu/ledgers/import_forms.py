@@ -15,7 +15,7 @@ ACCEPT = ".xlsx,.xls,.ods,.csv"
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("台账种类"))
+    kind = forms.ChoiceField(label=gettext_lazy("台账类型"))
     file = forms.FileField(
         label=gettext_lazy("台账文件"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
     )
@@ -24,8 +24,8 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["kind"])
         field.choices = [(kind.code, titles[kind.code]) for kind in kinds]
-        field.error_messages["invalid_choice"] = _("请从列表中选择台账种类。")
-        field.error_messages["required"] = _("请选择台账种类。")
+        field.error_messages["invalid_choice"] = _("请从列表中选择台账类型。")
+        field.error_messages["required"] = _("请选择台账类型。")
         upload = self.fields["file"]
         upload.help_text = _(
             "Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件，不超过 %(limit)s MB。"

@@ -99,7 +99,7 @@ def test_it_offers_the_kinds_the_user_may_add_and_none_to_the_leadership(as_user
 def test_the_upload_refuses_a_kind_not_offered_an_empty_file_and_get(as_user: Any) -> None:
     client = as_user("worker")  # imports beneficiaries only
     refused = upload(client, ledger(*GOOD))
-    assert refused.status_code == 200 and "请从列表中选择台账种类。" in refused.content.decode()
+    assert refused.status_code == 200 and "请从列表中选择台账类型。" in refused.content.decode()
     empty = upload(as_user("chengkou"), b"")
     assert empty.status_code == 200 and "文件是空的。" in empty.content.decode()
     assert as_user("chengkou").get(UPLOAD).status_code == 405
