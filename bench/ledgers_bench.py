@@ -27,6 +27,7 @@ import io
 import json
 import pstats
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -802,7 +803,9 @@ def _where(filename: str, line: int, name: str) -> str:
     if "site-packages" in path.parts:
         index = path.parts.index("site-packages")
         return f"{'/'.join(path.parts[index + 1 :])}:{line} {name}"
-    return f"{path.name}:{line} {name}" if filename != "~" else name
+    if filename == "~":  # a built-in: "<method 'commit' of …>", "<function … at 0x…>" without the address
+        return re.sub(r" at 0x[0-9a-f]+", "", name)
+    return f"{path.name}:{line} {name}"
 
 
 def _caller() -> str:
