@@ -137,6 +137,8 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
         if blocker:
             messages.error(request, blocker)
             return redirect("ledger_import", pk=preview.pk)
+        if not preview.rejected:  # nothing would be left out: the page's own button imports it all
+            return redirect("ledger_import", pk=preview.pk)
         context = _context(request, preview)
         context["valid"] = preview.rows - preview.rejected
         return render(request, "ledgers/imports/confirm.html", context)
