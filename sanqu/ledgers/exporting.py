@@ -45,7 +45,7 @@ from sanqu.cases.selectors.beneficiaries import beneficiaries_for, beneficiaries
 from sanqu.cases.selectors.services import service_records_for
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.incentives.selectors import policies_for
-from sanqu.ledgers.kinds import KINDS, Column, LedgerKind
+from sanqu.ledgers.kinds import KINDS, LEDGER_LANGUAGE, Column, LedgerKind
 from sanqu.lib import clock, idnumber
 from sanqu.orgs.models import Organisation
 from sanqu.orgs.selectors import organisations_for
@@ -64,7 +64,6 @@ GUIDE_SHEET = "填写说明"
 CHUNK = 2000
 TEMPLATE_ROWS = 2000  # rows of the blank template that carry the validation lists
 YES, NO = "是", "否"
-LEDGER_LANGUAGE = "zh-hans"
 LEVEL_RANK = {level: rank for rank, level in enumerate(Certificate.Level.values)}
 
 
@@ -369,6 +368,10 @@ def _beneficiary_row(row: Beneficiary, reader: Reader) -> list[Any]:
         _yes_no(poor),
         reader.person_id("worker_id_number", worker.id_number or "") if worker else "",
         row.registered_on,
+        row.consent_on,
+        row.get_consent_by_display() if row.consent_by else "",
+        row.guardian_name,
+        row.guardian_relation,
     ]
 
 

@@ -10,6 +10,17 @@ and the columns that make its natural key (a re-import updates the record they n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import translation
+
+LEDGER_LANGUAGE = "zh-hans"  # ledgers are written and read in Chinese whatever the user's language
+
+
+def choice_values(choices: Any) -> dict[str, str]:
+    """A model's choices as the ledger's cells name them: Chinese label → stored value."""
+    with translation.override(LEDGER_LANGUAGE):
+        return {str(label): value for value, label in choices.choices}
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ def _id_number() -> Column:
 
 # Values the templates write (and the importer reads) for the models' choices: the Chinese labels.
 SEX = ("男", "女")
+CONSENT_BY = ("本人", "监护人")
 DISPATCH_STATUS = ("在岗", "期满", "提前离岗")
 ASSESSMENT = ("优秀", "良好", "合格", "不合格")
 CERTIFICATE_LEVEL = ("助理社会工作师", "社会工作师", "高级社会工作师")
@@ -211,6 +223,14 @@ BENEFICIARY = LedgerKind(
             synonyms=("负责社工身份证号码", "社工身份证号", "社工身份证号码"),
         ),
         Column("registered_on", "建档日期", kind="date", synonyms=("建档时间", "登记日期")),
+        # Beyond DESIGN §6: informed consent (DESIGN §5), which registration asks for. Read for people
+        # not yet on file, so that a ledger can register them; consent on file is never changed here.
+        Column("consent_on", "知情同意日期", kind="date", synonyms=("同意日期", "知情同意时间")),
+        Column(
+            "consent_by", "知情同意人", kind="choice", choices=CONSENT_BY, synonyms=("同意人", "由谁同意")
+        ),
+        Column("guardian_name", "监护人姓名", synonyms=("监护人",)),
+        Column("guardian_relation", "监护人关系", synonyms=("与监护人关系", "监护人与服务对象关系")),
     ),
     natural_key=("id_number",),
 )

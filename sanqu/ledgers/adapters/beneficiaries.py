@@ -1,8 +1,10 @@
 """The beneficiaries ledger (服务对象台账) into the beneficiary registry: one row is one person served.
 
-The ledger holds no consent: a new person is registered only as `beneficiary_register` allows, which
-asks for the date and the giver of informed consent, so a row of someone not yet on file is refused
-with that message (consent is recorded on the registration page). Rows of people on file update them.
+A new person is registered only as `beneficiary_register` allows, which asks for informed consent:
+its date and who gave it (a guardian, named with the relation, for a child under 14). The ledger's
+consent columns (beyond DESIGN §6, in the template and the export) carry them; a row of someone not
+yet on file without them is refused with the registration's own message. Rows of people on file update
+them; the consent on file is never changed from a ledger (it is what was given at registration).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sanqu.cases.services.beneficiaries import (
     beneficiary_update,
     find_by_id_number,
 )
+from sanqu.ledgers.kinds import choice_values
 from sanqu.regions.models import Region
 from sanqu.workforce.models import Person
 from sanqu.workforce.selectors import people_for
@@ -43,7 +46,12 @@ class BeneficiaryRows:
         "household": "poverty_registered",
         "responsible_worker": "worker_id_number",
         "registered_on": "registered_on",
+        "consent_on": "consent_on",
+        "consent_by": "consent_by",
+        "guardian_name": "guardian_name",
+        "guardian_relation": "guardian_relation",
     }
+    consent_by = choice_values(Beneficiary.ConsentBy)
 
     def _region(self, values: dict[str, Any]) -> Region:
         region: Region = values.get("village") or values.get("township") or values["county"]
@@ -125,8 +133,10 @@ class BeneficiaryRows:
             name=values["name"],
             region=self._region(values),
             target_groups=self._groups(values, None),
-            consent_on=None,  # not in the ledger: the service refuses the row with its message
-            consent_by="",
+            consent_on=values.get("consent_on"),
+            consent_by=self.consent_by.get(values.get("consent_by") or "", ""),
+            guardian_name=values.get("guardian_name") or "",
+            guardian_relation=values.get("guardian_relation") or "",
             id_number=values["id_number"],
             phone=values.get("phone") or "",
             responsible_worker=self._worker(actor, values),

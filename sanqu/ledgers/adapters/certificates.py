@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import User
+from sanqu.ledgers.kinds import choice_values
 from sanqu.workforce.models import Certificate, Person
 from sanqu.workforce.selectors import people_for
 from sanqu.workforce.services import (
@@ -39,7 +40,7 @@ class CertificateRows:
         "name": "name",
         "id_number": "id_number",
     }
-    levels = {str(label): value for value, label in Certificate.Level.choices}
+    levels = choice_values(Certificate.Level)
 
     def _data(self, values: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -19,12 +19,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import User
 from sanqu.accounts.scoping import scope_of
-from sanqu.ledgers.exporting import LEDGER_LANGUAGE
+from sanqu.ledgers.kinds import choice_values
 from sanqu.lib import clock, idnumber
 from sanqu.orgs.models import Organisation
 from sanqu.orgs.selectors import organisations_for
@@ -60,12 +59,6 @@ REASON_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _LABEL_SEPARATOR = re.compile(r"[：:]")
 
 
-def _labels(choices: Any) -> dict[str, str]:
-    """Label → value, in the ledgers' language whatever the importer's (the cells are in Chinese)."""
-    with translation.override(LEDGER_LANGUAGE):
-        return {str(label): value for value, label in choices.choices}
-
-
 class DispatchRows:
     """选派台账: the worker's ID number and the year name a term."""
 
@@ -92,10 +85,10 @@ class DispatchRows:
         "phone": "phone",
         "organisation": "sending_organisation",
     }
-    statuses = _labels(Status)
-    assessments = _labels(Dispatch.Assessment)
-    reasons = _labels(Reason)
-    sexes = {value: label for label, value in _labels(Person.Sex).items()}
+    statuses = choice_values(Status)
+    assessments = choice_values(Dispatch.Assessment)
+    reasons = choice_values(Reason)
+    sexes = {value: label for label, value in choice_values(Person.Sex).items()}
 
     # The worker ------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from sanqu.accounts.models import User
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.incentives.selectors import writable_policies
 from sanqu.incentives.services import policy_create, policy_update
+from sanqu.ledgers.kinds import choice_values
 
 
 class IncentiveRows:
@@ -27,7 +28,7 @@ class IncentiveRows:
         "effective_until": "effective_until",
         "amount": "amount",
     }
-    kinds = {str(label): value for value, label in IncentivePolicy.Kind.choices}
+    kinds = choice_values(IncentivePolicy.Kind)
 
     def _data(self, values: dict[str, Any]) -> dict[str, Any]:
         return {

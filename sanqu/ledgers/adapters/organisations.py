@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from sanqu.accounts.models import User
+from sanqu.ledgers.kinds import choice_values
 from sanqu.orgs.models import Organisation
 from sanqu.orgs.selectors import writable_organisations
 from sanqu.orgs.services import organisation_create, organisation_update
@@ -24,7 +25,7 @@ class OrganisationRows:
         "deregistered_on": "deregistered_on",
         "supervising_unit": "supervising_unit",
     }
-    kinds = {str(label): value for value, label in Organisation.Kind.choices}
+    kinds = choice_values(Organisation.Kind)
 
     def _data(self, values: dict[str, Any]) -> dict[str, Any]:
         return {

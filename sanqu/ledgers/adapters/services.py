@@ -37,6 +37,7 @@ from sanqu.cases.models.beneficiaries import beneficiary_id_hash
 from sanqu.cases.selectors.beneficiaries import beneficiaries_for
 from sanqu.cases.services.beneficiaries import person_of
 from sanqu.cases.services.service_records import service_errors
+from sanqu.ledgers.kinds import choice_values
 from sanqu.ledgers.reading import Row
 from sanqu.lib import clock
 from sanqu.lib.bulk import insert_rows
@@ -47,7 +48,7 @@ from sanqu.workforce.selectors import people_for
 CHUNK = 900  # ids per IN (…) query: under SQLite's smallest limit on parameters
 WRITE_BATCH = 2000
 PLACE_LENGTH = ServiceRecord._meta.get_field("place").max_length or 100
-METHODS = {str(label): value for value, label in ServiceRecord.Method.choices}
+METHODS = choice_values(ServiceRecord.Method)
 
 CHANGED = gettext_lazy(
     "该服务已登记，但时长、地点或内容摘要与系统中的不同；已登记的服务记录不能通过台账修改。"

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import User
+from sanqu.ledgers.kinds import choice_values
 from sanqu.projects.models import ProgrammeYear
 from sanqu.training.models import Trainee
 from sanqu.training.selectors import trainees_for, writable_trainees
@@ -33,7 +34,7 @@ class TraineeRows:
         "hours": "hours",
         "completed_on": "completed_on",
     }
-    levels = {str(label): value for value, label in Trainee.CourseLevel.choices}
+    levels = choice_values(Trainee.CourseLevel)
 
     def _year(self, values: dict[str, Any]) -> ProgrammeYear:
         year = ProgrammeYear.objects.filter(year=values["year"]).first()

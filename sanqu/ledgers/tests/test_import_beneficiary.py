@@ -1,5 +1,5 @@
 """Importing the beneficiaries ledger: updates through the registry's services, scoped, all or nothing;
-a person not on file needs consent, which the ledger does not hold."""
+a person not on file is registered with the consent the ledger's consent columns record."""
 
 from __future__ import annotations
 
@@ -49,11 +49,11 @@ def consented(beneficiary: Beneficiary) -> Beneficiary:
     return beneficiary
 
 
-def ledger(*rows: list[object]) -> bytes:
+def ledger(*rows: list[object], header: list[str] = HEADER) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.append(["城口县服务对象台账"])
-    sheet.append(HEADER)
+    sheet.append(header)
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -91,8 +91,59 @@ def test_a_person_not_on_file_is_refused_for_want_of_consent(world: World, villa
         ledger(["王秀英", number, "城口", "鸡鸣乡", "鸡鸣村", "留守老人", None, "是", None, "2018-04-01"]),
     )
     assert not result.committed and result.count("reject") == 1
-    assert ("（整行）", "请填写知情同意的日期。") in result.rejected[0].errors
+    assert ("知情同意日期", "请填写知情同意的日期。") in result.rejected[0].errors
     assert not Beneficiary.objects.filter(name="王秀英").exists()
+
+
+def test_the_consent_columns_register_new_people_by_the_registrations_rules(
+    world: World, village: Region
+) -> None:
+    elder = idnumber.make("500229", dt.date(1948, 5, 6), 123)
+    child = idnumber.make("500229", dt.date(2010, 9, 1), 124)
+    header = [*HEADER, "知情同意日期", "知情同意人", "监护人姓名", "监护人关系"]
+    place = ["城口", "鸡鸣乡", "鸡鸣村"]
+    elder_row = [
+        "王秀英",
+        elder,
+        *place,
+        "留守老人",
+        None,
+        "否",
+        None,
+        "2018-04-01",
+        "2018/4/1",
+        "本人",
+        None,
+        None,
+    ]
+    child_by_self = [
+        "王小雨",
+        child,
+        *place,
+        "留守儿童",
+        None,
+        "否",
+        None,
+        "2018-04-01",
+        "2018/4/1",
+        "本人",
+        None,
+        None,
+    ]
+    refused = run(world, ledger(elder_row, child_by_self, header=header))
+    assert not refused.committed
+    assert refused.rejected[0].errors == [("知情同意人", "未满14周岁的服务对象须由监护人同意。")]
+
+    child_by_guardian = [*child_by_self[:-3], "监护人", "王大山", "祖父"]
+    made = run(world, ledger(elder_row, child_by_guardian, header=header))
+    assert made.committed and made.count("create") == 2
+    registered = Beneficiary.objects.get(name="王小雨")
+    assert (registered.consent_on, registered.consent_by, registered.guardian_name) == (
+        dt.date(2018, 4, 1),
+        Beneficiary.ConsentBy.GUARDIAN,
+        "王大山",
+    )
+    assert registered.region == village
 
 
 def test_a_changed_row_updates_the_person_its_id_number_names_and_again_changes_nothing(

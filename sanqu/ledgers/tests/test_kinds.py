@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from sanqu.cases.models import ServiceRecord
+from sanqu.cases.models import Beneficiary, ServiceRecord
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.ledgers.kinds import KINDS, LedgerKind
 from sanqu.orgs.models import Organisation
@@ -39,6 +39,8 @@ DESIGN = {
     ),
     "incentive": ("激励政策台账", "*区县 *政策名称 *类别 *生效日期 失效日期 标准(元)"),
 }
+# Optional columns after DESIGN's, with the reason: registering a person needs informed consent (§5).
+BEYOND_DESIGN = {"beneficiary": "知情同意日期 知情同意人 监护人姓名 监护人关系"}
 
 
 def test_it_lists_the_seven_kinds_in_the_order_of_design() -> None:
@@ -51,8 +53,9 @@ def test_each_kind_has_the_columns_of_design_in_order_with_the_required_ones(cod
     title, columns = DESIGN[code]
     kind = KINDS[code]
     assert kind.title == title
+    names = columns.split() + BEYOND_DESIGN.get(code, "").split()
     assert [(column.name, column.required) for column in kind.columns] == [
-        (name.lstrip("*"), name.startswith("*")) for name in columns.split()
+        (name.lstrip("*"), name.startswith("*")) for name in names
     ]
 
 
@@ -108,4 +111,5 @@ def test_the_choices_are_the_models_chinese_labels() -> None:
         assert KINDS["organisation"].column("kind").choices == labels(Organisation.Kind)
         assert KINDS["certificate"].column("level").choices == labels(Certificate.Level)
         assert KINDS["service"].column("method").choices == labels(ServiceRecord.Method)
+        assert KINDS["beneficiary"].column("consent_by").choices == labels(Beneficiary.ConsentBy)
         assert KINDS["incentive"].column("kind").choices == labels(IncentivePolicy.Kind)
