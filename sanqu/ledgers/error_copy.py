@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from sanqu.ledgers.kinds import LedgerKind
-from sanqu.ledgers.reading import _sheets, iter_rows
+from sanqu.ledgers.reading import iter_rows, sheets
 
 ROW_FILL = PatternFill("solid", fgColor="FDECEA")
 CELL_FILL = PatternFill("solid", fgColor="F4B6B0")
@@ -59,7 +59,7 @@ def error_copy(data: bytes, *, filename: str, kind: LedgerKind, errors: Sequence
     """The .xlsx copy of the ledger's sheet with the column 错误说明; raises LedgerFileError as the
     import does for a file that cannot be read."""
     table, _rows = iter_rows(data, filename=filename, kind=kind)
-    sheet = next(found for found in _sheets(data, filename, []) if found.name == table.sheet)
+    sheet = next(found for found in sheets(data, filename, []) if found.name == table.sheet)
     rows = [list(cells) for cells in sheet.rows]
     width = sheet.offset + max((len(cells) for cells in rows), default=0)
     error_column = max(width, max(table.positions.values(), default=0) + 1)

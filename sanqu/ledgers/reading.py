@@ -145,7 +145,7 @@ def iter_rows(
     warnings: list[str] = []
     hidden: list[str] = []
     candidates: list[tuple[_Sheet, list[Sequence[object]]]] = []
-    for sheet in _sheets(data, filename, hidden):
+    for sheet in sheets(data, filename, hidden):
         head = _take(sheet.rows, HEADER_SEARCH_ROWS)
         header = _find_header(kind, head)
         if header is not None and not header.missing(kind):
@@ -177,7 +177,7 @@ def _take(rows: Iterator[Sequence[object]], count: int) -> list[Sequence[object]
 # The file formats
 
 
-def _sheets(data: bytes, filename: str, hidden: list[str]) -> Iterator[_Sheet]:
+def sheets(data: bytes, filename: str, hidden: list[str]) -> Iterator[_Sheet]:
     """The visible sheets of the file, loaded one by one; hidden ones are named in `hidden`."""
     if data.startswith(ZIP_SIGNATURE):
         yield from _zip_sheets(data, hidden)

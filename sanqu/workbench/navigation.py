@@ -11,6 +11,7 @@ from sanqu.cases.selectors.cases import review_label_for, sees_county_cases
 from sanqu.cases.services.case_rules import worker_person_ids
 from sanqu.figures.dashboard import dashboard_paths
 from sanqu.ledgers.exporting import exportable_kinds
+from sanqu.ledgers.import_services import importable_kinds_for
 
 
 @dataclass(frozen=True)
@@ -70,5 +71,5 @@ def navigation_for(*, user: Any) -> Navigation:
         and (user.is_superuser or bool(scope_of(user).region_paths)),
         figures=bool(dashboard_paths(user)),
         snapshots=user.has_perm("figures.view_figuresnapshot"),
-        ledgers=bool(exportable_kinds(user)),
+        ledgers=bool(exportable_kinds(user) or importable_kinds_for(user)),
     )
