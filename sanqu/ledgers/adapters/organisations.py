@@ -1,4 +1,10 @@
-"""The organisations ledger (社会工作组织台账) into the organisation registry."""
+"""The organisations ledger (社会工作组织台账) into the organisation registry.
+
+The ledger has no column for whether an organisation is a social-work organisation (the registry's
+`social_work`, which the figures count). Universities (高校) come into it as the bodies that send
+social workers, not as a county's social-work organisations, so a new 高校 is registered as not one;
+every other kind is. An organisation on file keeps what the registry says.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +63,8 @@ class OrganisationRows:
         return any(getattr(record, name) != value for name, value in self._data(values).items())
 
     def create(self, actor: User, values: dict[str, Any]) -> None:
-        organisation_create(actor=actor, social_work=True, **self._data(values))
+        data = self._data(values)
+        organisation_create(actor=actor, social_work=data["kind"] != Organisation.Kind.COLLEGE, **data)
 
     def update(self, actor: User, record: Organisation, values: dict[str, Any]) -> None:
         organisation_update(actor=actor, organisation=record, data=self._data(values))
