@@ -193,3 +193,32 @@ def test_the_exported_ledger_imports_back_unchanged(
     result = run(world, "chengkou", exported.content)
     assert result.count("reject") == 0, result.rejected
     assert result.count("unchanged") == len(result.rows) == 2
+
+
+def test_one_bad_row_among_a_hundred_thousand_is_named_and_nothing_is_written(
+    world: World, people: tuple[Beneficiary, Beneficiary]
+) -> None:
+    served = [make_beneficiary(f"对象{n}", world.jiming) for n in range(20)]
+    kind = kind_name()
+    wrong_check = world.worker_person.id_number[:17] + (
+        "0" if world.worker_person.id_number[17] != "0" else "1"
+    )
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(HEADER)
+    first_day = dt.date(2013, 9, 1)
+    for n in range(100_000):
+        person = served[n % 20]
+        method = ("个案", "小组", "社区")[n // 20 % 3]
+        day = first_day + dt.timedelta(days=n // 60)
+        worker = wrong_check if n == 50_000 else world.worker_person.id_number
+        sheet.append([day, person.id_number, worker, method, kind, 1, None, None])
+    out = io.BytesIO()
+    book.save(out)
+
+    result = run(world, "chengkou", out.getvalue())
+    assert not result.committed and len(result.rows) == 100_000
+    assert [(row.number, [column for column, _reason in row.errors]) for row in result.rejected] == [
+        (50_002, ["社工身份证号"])
+    ]
+    assert ServiceRecord.objects.count() == 0 and rollups.in_table() == {}
