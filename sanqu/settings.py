@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sanqu.cases",
     "sanqu.figures",
     "sanqu.ledgers",
+    "sanqu.publicity",
     "sanqu.workbench",
     "sanqu.demo",
     "wagtail.contrib.forms",
