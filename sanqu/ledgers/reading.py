@@ -75,7 +75,8 @@ class Row:
     number: int  # the sheet's row number, 1-based, as Excel shows it
     values: dict[str, object] = field(default_factory=dict)  # column key → clean value (None: empty)
     errors: dict[str, str] = field(default_factory=dict)  # column key → the reason, in Chinese
-    raw: dict[str, object] = field(default_factory=dict)  # column key → the cell as read
+    # Column key → the cell as read, kept for a row with errors (what the user wrote, beside the reason).
+    raw: dict[str, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -601,11 +602,12 @@ def _read_chunk(
     required = [
         (position, reading.column) for position, reading in enumerate(plan) if reading.column.required
     ]
+    width = len(keys)
     for position, (values, raw) in enumerate(
         zip(zip(*columns, strict=True), zip(*raw_columns, strict=True), strict=True)
     ):
         row_errors = errors[position]
-        if row_errors is None and all(value is None for value in values):
+        if row_errors is None and values.count(None) == width:
             continue  # an empty row (or one of spaces)
         row_errors = row_errors or {}
         for column_position, column in required:
@@ -615,7 +617,9 @@ def _read_chunk(
             number=chunk[position][0] + 1,
             values=dict(zip(keys, values, strict=True)),
             errors=row_errors,
-            raw={key: cell for key, cell in zip(keys, raw, strict=True) if cell != "" and cell is not None},
+            raw={key: cell for key, cell in zip(keys, raw, strict=True) if cell != "" and cell is not None}
+            if row_errors
+            else {},
         )
 
 
