@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.urls import NoReverseMatch, reverse
 from django.utils.csp import CSP, build_policy
+from django.utils.functional import SimpleLazyObject
 
 PUBLIC_SITE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
@@ -36,7 +37,7 @@ PUBLIC_SITE_CSP: dict[str, list[str]] = {
 }
 
 
-def public_site_policy(nonce: object | None) -> str:
+def public_site_policy(nonce: SimpleLazyObject | str | None) -> str:
     """The header's value; with no nonce used by the page, no script at all may run."""
     config = dict(PUBLIC_SITE_CSP)
     if not nonce:

@@ -40,7 +40,8 @@ ALLOWED_TAGS = {
     "ul", "ol", "li", "blockquote", "a", "img", "figure", "figcaption", "span",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "*": set(),  # no attribute on every element (nh3 would otherwise allow lang and title)
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
@@ -365,6 +366,10 @@ _BLOCKS = {
     "blockquote", "figure", "figcaption", "section", "article", "header", "footer", "title", "hr",
 }  # fmt: skip
 _DANGEROUS_SCHEME = re.compile(r"^(javascript|vbscript|livescript|data|mocha):")
+_RAW_TAG = re.compile(r"<(script|iframe|frame|object|embed|applet)(?![a-z])")
+_RAW_HANDLER = re.compile(r"<[a-z][^<>]*?[\s/\"'](on[a-z]{3,})\s*=")
+_RAW_SCHEME = re.compile(r"(javascript|vbscript|livescript):")
+_CSS_URL = re.compile(r"(?:url\(\s*|@import\s*)([^)\s;]+)")
 _LOOKS_LIKE_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|&#|&[a-zA-Z]+;")
 
 
@@ -581,6 +586,20 @@ def _joined(details: Iterable[str], quoted: bool, limit: int = 6) -> str:
     return "、".join(shown) + ("等" if len(items) > limit else "")
 
 
+def _sweep_raw(text: str, findings: _Findings) -> None:
+    """Markup a browser could read differently from our parser (inside <style>, <noscript>, MathML)."""
+    spaced = normalise(html_lib.unescape(text))
+    compact = re.sub(r"[\s\x00-\x1f]+", "", spaced)
+    for tag in _RAW_TAG.findall(compact):
+        findings.add("script", f"<{tag}>")
+    for handler in _RAW_HANDLER.findall(spaced):
+        findings.add("handler", handler)
+    for scheme in _RAW_SCHEME.findall(compact):
+        findings.add("scheme", f"“{scheme}:”")
+    for url in _CSS_URL.findall(spaced):
+        _review_url(url.strip("'\" "), findings)
+
+
 def review(text: str, *, html: bool = False) -> list[str]:
     """Why `text` may not be published, one Chinese sentence per reason; empty when it may."""
     findings = _Findings()
@@ -588,6 +607,7 @@ def review(text: str, *, html: bool = False) -> list[str]:
     if html or _LOOKS_LIKE_MARKUP.search(text):
         soup = BeautifulSoup(text, "html.parser")
         attribute_texts = _review_markup(soup, findings)
+        _sweep_raw(text, findings)
         readable = "".join(_visible_text(soup)) + "\n" + "\n".join(attribute_texts)
     folded = normalise(readable)
     for word in _advertising(folded):

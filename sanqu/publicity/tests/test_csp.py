@@ -86,5 +86,6 @@ def test_it_puts_the_nonce_the_page_used_in_the_header(db: None) -> None:
 
     request = RequestFactory().get("/site/")
     response = ContentSecurityPolicyMiddleware(PublicSiteCSPMiddleware(view))(request)
+    assert isinstance(response, HttpResponse)
     (nonce,) = re.findall(r'nonce="([^"]+)"', response.content.decode())
     assert directives(response.headers["Content-Security-Policy"])["script-src"] == [f"'nonce-{nonce}'"]
