@@ -104,62 +104,10 @@ def require_clean(field_name: str, text: str, *, html: bool = False) -> None:
 
 _ZERO_WIDTH = {0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFFA0}
 _SEPARATOR_HANZI = {"丨": "|", "丶": "、", "〡": "|"}  # CJK characters spam uses as punctuation
+# Look-alikes of Latin letters: Cyrillic, then Greek, then Latin letters outside ASCII.
 _HOMOGLYPHS = str.maketrans(
-    {
-        # Cyrillic
-        "а": "a",
-        "в": "b",
-        "ь": "b",
-        "с": "c",
-        "ԁ": "d",
-        "е": "e",
-        "ё": "e",
-        "һ": "h",
-        "н": "h",
-        "і": "i",
-        "ї": "i",
-        "ј": "j",
-        "к": "k",
-        "ӏ": "l",
-        "м": "m",
-        "о": "o",
-        "ԛ": "q",
-        "р": "p",
-        "ѕ": "s",
-        "т": "t",
-        "у": "y",
-        "ү": "y",
-        "ԝ": "w",
-        "х": "x",
-        "п": "n",
-        "г": "r",
-        # Greek
-        "α": "a",
-        "β": "b",
-        "ϲ": "c",
-        "ε": "e",
-        "η": "n",
-        "ι": "i",
-        "ϳ": "j",
-        "κ": "k",
-        "μ": "u",
-        "ν": "v",
-        "ο": "o",
-        "ρ": "p",
-        "τ": "t",
-        "υ": "u",
-        "χ": "x",
-        "ω": "w",
-        "ϝ": "f",
-        # Latin look-alikes outside ASCII
-        "ı": "i",
-        "ł": "l",
-        "ø": "o",
-        "ɡ": "g",
-        "ɑ": "a",
-        "ſ": "s",
-        "ß": "ss",
-    }
+    "авьсԁеёһніїјкӏмноԛрѕтуүԝхпгαβϲεηιϳκμνορτυχωϝıłøɡɑſ",
+    "abbcdeehhiijklmhoqpstyywxnrabceniikuvoptuxwfilogas",
 )
 # Traditional → simplified, for the characters of the word lists below.
 _TRADITIONAL = str.maketrans(
@@ -208,14 +156,14 @@ ADULT_WORDS = (
     "福利姬", "在线看片", "免费看片", "无码", "av女优", "日本女优", "av在线", "日本av", "成人av",
     "麻豆", "蜜桃传媒", "果冻传媒", "天美传媒", "星空传媒", "精东传媒", "国产传媒", "91制片厂",
     "91视频", "吃瓜爆料", "吃瓜网", "黑料", "裸聊", "裸照", "裸体直播", "裸贷", "一夜情", "约炮",
-    "援交", "淫荡", "淫乱", "淫秽", "乱伦", "性爱", "做爱", "口交", "三级片", "激情视频", "激情网",
-    "艳舞", "包夜", "楼凤", "外围女", "嫖娼", "卖淫", "一区二区", "在线二区", "亚洲精品", "日韩精品",
+    "淫荡", "淫乱", "淫秽", "乱伦", "三级片", "激情视频", "激情网",
+    "艳舞", "包夜", "楼凤", "外围女", "嫖娼", "卖淫", "在线二区", "亚洲精品", "日韩精品",
     "欧美精品", "精品国产", "亚洲在线", "欧美日韩", "种子链接", "种子连接", "磁力链接",
 )  # fmt: skip
 GAMBLING_WORDS = (
     "赌博", "赌场", "赌球", "赌钱", "网赌", "博彩", "百家乐", "六合彩", "时时彩", "北京赛车",
-    "真人荷官", "荷官", "老虎机", "轮盘", "娱乐城", "澳门赌场", "葡京", "开户送", "送彩金",
-    "彩金", "首存", "返水", "电子游艺", "押注", "下注", "外围投注", "皇冠体育", "太阳城", "金沙娱乐",
+    "真人荷官", "荷官", "老虎机", "轮盘", "澳门赌场", "葡京", "开户送",
+    "彩金", "首存送", "返水", "电子游艺", "押注", "外围投注", "皇冠体育", "金沙娱乐",
     "棋牌下载", "捕鱼游戏",
 )  # fmt: skip
 LATIN_WORDS = (
@@ -233,13 +181,18 @@ _PINYIN = {
     "援": "yuan", "交": "jiao", "嫖": "piao", "娼": "chang", "片": "pian", "麻": "ma", "豆": "dou",
     "爱": "ai", "性": "xing", "球": "qiu", "钱": "qian",
 }  # fmt: skip
-# A word preceded by one of these characters is part of an ordinary word (特色情况, 红色情怀).
+# A word preceded or followed by one of these characters is part of an ordinary phrase
+# (特色情况, 红色情怀, 感情色彩). Words common inside ordinary phrases (性爱 in 个性爱好, 口交 in
+# 路口交通, 援交 in 支援交流, 下注 in 指导下注重) are not on the lists at all.
 _INNOCENT_BEFORE = {
     "色情": set("特出角景本神脸绿红彩物颜白黑蓝金银灰肤夜春秋月音声成货起失变古国亮暮姿血气菜酒秀")
 }
+_INNOCENT_AFTER = {"情色": set("彩调泽")}
 
 _HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_GAP = f"[^{_HANZI}\\n]{{0,8}}?"  # what may be pushed between the characters of a word
+# What may be pushed between the characters of a word: not Chinese, not a line break, not the
+# punctuation of lists and sentences (种植玉米、麻、豆类 lists crops; it does not advertise 麻豆).
+_GAP = f"[^{_HANZI}\\n、，。；：！？,;:!?]{{0,8}}?"
 _HAS_HANZI = re.compile(f"[{_HANZI}]")
 _LEET = {"o": "o0", "i": "i1l!", "l": "l1i", "e": "e3", "a": "a4@", "s": "s5$", "t": "t7"}
 
@@ -249,8 +202,8 @@ def _word_pattern(word: str) -> str:
     for character in word:
         if _HAS_HANZI.match(character):
             options = [re.escape(character)]
-            if character in _PINYIN:
-                options.append(_PINYIN[character])
+            if character in _PINYIN:  # the pinyin as a word of its own: "du" in "education" is not 赌
+                options.append(f"(?<![a-z]){_PINYIN[character]}(?![a-z])")
             parts.append("(?:" + "|".join(options) + ")")
         else:
             parts.append(re.escape(character))
@@ -274,7 +227,8 @@ def _advertising(folded: str) -> list[str]:
         if not _HAS_HANZI.search(match.group()):
             continue  # all-pinyin forms are the Latin list's business, with word boundaries
         before = folded[match.start() - 1] if match.start() else ""
-        if before in _INNOCENT_BEFORE.get(word, ()):
+        after = folded[match.end() : match.end() + 1]
+        if before in _INNOCENT_BEFORE.get(word, ()) or after in _INNOCENT_AFTER.get(word, ()):
             continue
         found.setdefault(word, match.group())
     for match in _LATIN_PATTERN.finditer(folded):
@@ -514,7 +468,8 @@ def _is_hidden(element: Tag, attributes: Mapping[str, object], hidden_by_style: 
     if id(element) in hidden_by_style or "hidden" in attributes:
         return True
     if str(attributes.get("aria-hidden", "")).lower() == "true":
-        return True
+        # A decorative mark (an arrow, an initial) may be hidden from screen readers; a block of text not.
+        return element.name in _BLOCKS or len(re.findall(r"\w", _own_text(element))) >= 6
     if element.name in {"template", "noscript"}:
         return True
     css = _declarations(str(attributes.get("style", "")))

@@ -73,6 +73,34 @@ def test_it_accepts_ordinary_news_text() -> None:
     assert review(NEWS_HTML, html=True) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在专业督导的指导下注重服务质量",  # 下注
+        "了解服务对象的个性爱好",  # 性爱
+        "报道不带个人感情色彩",  # 情色
+        "开展对口支援交流活动",  # 援交
+        "在路口交通安全宣传点",  # 口交
+        "组织志愿者做爱心公益",  # 做爱
+        "村民种植玉米、麻、豆类等作物",  # 麻豆, across a list
+        "全县划分为一区、二区、三区",
+        "特色情况、出色情况、红色情怀、景色情趣",  # 色情 inside ordinary words
+        "Dr. Hudson博士在太阳城小区讲课",  # "du" inside a word is not 赌
+        "The education program 博物馆参观",
+        "福利彩票公益金资助的老年棋牌室",
+        "广泛运用电视台、报纸、网站等媒体发布项目动态",
+        "人民网、新华网、央视网、中国社会工作网进行了报道",  # four outlets named, not a list of sites
+    ],
+)
+def test_it_does_not_see_spam_in_ordinary_phrases(text: str) -> None:
+    assert review(text) == []
+
+
+def test_it_lets_decorative_marks_be_hidden_from_screen_readers() -> None:
+    html = '<p><span aria-hidden="true">›</span> 新闻中心 <span aria-hidden="true">★</span></p>'
+    assert review(html, html=True) == []
+
+
 # --- Spam, plainly written -----------------------------------------------------------------------
 
 
