@@ -66,13 +66,14 @@ def _rows(key: Key) -> list[RowKey]:
     return [(county, kind, DAY, day), (county, kind, MONTH, day.replace(day=1))]
 
 
-def _upsert_sql() -> str:
-    """Add a tally to a row, making the row when it is missing; parameters: the row key, records, tenths."""
-    # The only text put into the SQL is the model's own table name; every value is a parameter.
+def _upsert_sql(source: str = "VALUES (%s, %s, %s, %s, %s, %s)") -> str:
+    """Add tallies to rows, making a row when it is missing. The source gives key, records and tenths:
+    by default one row from parameters."""
+    # The only text put into the SQL is the model's own table name (and a fixed source); values are
+    # parameters.
     table = connection.ops.quote_name(ServiceRollup._meta.db_table)
     return (
-        f"INSERT INTO {table} ({_KEY_COLUMNS}, records, hour_tenths) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s, %s) "
+        f"INSERT INTO {table} ({_KEY_COLUMNS}, records, hour_tenths) {source} "
         f"ON CONFLICT ({_KEY_COLUMNS}) DO UPDATE SET "
         f"records = {table}.records + excluded.records, "
         f"hour_tenths = {table}.hour_tenths + excluded.hour_tenths"
@@ -99,7 +100,7 @@ def _add(key: Key, records: int, hour_tenths: int) -> None:
 
 def count_created(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> int:
     """Add records just inserted in bulk (no signals), given as (county id, service type id, day, hours),
-    to their days and months: one upsert per row touched, sent together; returns the rows touched.
+    to their days and months, all in one pass; returns the number of rollup rows touched.
 
     Its cost follows the records added, not the table, so a bulk import of new records uses it
     rather than `deferred()`'s rebuild. Call it in the transaction that inserted them.
@@ -115,8 +116,24 @@ def count_created(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> int:
             tally = added.setdefault(row, [0, 0])
             tally[0] += count
             tally[1] += tenths(hours)
+    values: list[list[Any]] = [[*row, n, hours] for row, (n, hours) in added.items()]
     with connection.cursor() as cursor:
-        cursor.executemany(_upsert_sql(), [[*row, n, hours] for row, (n, hours) in added.items()])
+        if connection.vendor != "postgresql":
+            cursor.executemany(_upsert_sql(), values)  # SQLite: in process, a statement per row is cheap
+            return len(added)
+        # PostgreSQL: the tallies are copied into a scratch table and added in one statement (a
+        # statement per row, or a thousand rows per statement, spent longer planning than writing).
+        cursor.execute(
+            "CREATE TEMPORARY TABLE sanqu_rollup_added (county_id bigint, service_type_id bigint, "
+            "span text, served_on date, records integer, hour_tenths bigint)"
+        )
+        with cursor.cursor.copy(
+            f"COPY sanqu_rollup_added ({_KEY_COLUMNS}, records, hour_tenths) FROM STDIN"
+        ) as copy:
+            for tally in values:
+                copy.write_row(tally)
+        cursor.execute(_upsert_sql(f"SELECT {_KEY_COLUMNS}, records, hour_tenths FROM sanqu_rollup_added"))  # noqa: S608
+        cursor.execute("DROP TABLE sanqu_rollup_added")
     return len(added)
 
 

@@ -2,7 +2,8 @@
 
 `QuerySet.bulk_create` builds a model instance per row and compiles each value of each row into the
 statement: for a 100,000-row ledger that is most of the import's time (measured: about four fifths of
-the write). `insert_rows` sends one prepared INSERT with `executemany` instead: values are converted
+the write). `insert_rows` sends one prepared INSERT with `executemany` on SQLite (in process, so a
+statement per row costs little) and a COPY on PostgreSQL instead: values are converted
 for the database once per column kind (dates and decimals through the backend's own adapters, the
 same ones `bulk_create` uses), columns not given take the fields' defaults, and nothing else
 happens — no `save()`, no signals, no instance. So it is only for rows already validated by the
@@ -69,26 +70,30 @@ def insert_rows(
     defaults = [field.get_db_prep_save(field.get_default(), connection) for field in rest]
     converters = [_converter(field) for field in given]
     names = ", ".join(connection.ops.quote_name(str(field.column)) for field in [*given, *rest])
-    marks = ", ".join(["%s"] * (len(given) + len(rest)))
     table = connection.ops.quote_name(meta.db_table)
-    # Only the model's own table and column names are put into the SQL; every value is a parameter.
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+
+    def prepared(row: Sequence[Any]) -> list[Any]:
+        converted = (
+            value if convert is None else convert(value)
+            for convert, value in zip(converters, row, strict=True)
+        )
+        return [*converted, *defaults]
+
     count = 0
-    source = iter(rows)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one command: a statement per row, even pipelined, took as long
+            # again as the rest of a 100,000-row import. Only the model's own names are in the SQL.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(prepared(row))
+                    count += 1
+            return count
+        marks = ", ".join(["%s"] * (len(given) + len(rest)))
+        # Only the model's own table and column names are put into the SQL; every value is a parameter.
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        source = iter(rows)
         while chunk := list(islice(source, batch)):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        *(
-                            value if convert is None else convert(value)
-                            for convert, value in zip(converters, row, strict=True)
-                        ),
-                        *defaults,
-                    ]
-                    for row in chunk
-                ],
-            )
+            cursor.executemany(sql, [prepared(row) for row in chunk])
             count += len(chunk)
     return count
