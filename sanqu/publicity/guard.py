@@ -538,7 +538,8 @@ _MESSAGES = {
 def _joined(details: Iterable[str], quoted: bool, limit: int = 6) -> str:
     items = list(details)
     shown = [f"“{item}”" if quoted else item for item in items[:limit]]
-    return "、".join(shown) + ("等" if len(items) > limit else "")
+    joined = "、".join(shown)
+    return _("%(items)s等") % {"items": joined} if len(items) > limit else joined
 
 
 def _sweep_raw(text: str, findings: _Findings) -> None:
@@ -579,7 +580,7 @@ def review(text: str, *, html: bool = False) -> list[str]:
     reasons = []
     for kind, details in findings.reasons.items():
         if kind == "words":
-            reasons.append(_MESSAGES[kind]("、".join(details[:8]) + ("等" if len(details) > 8 else "")))
+            reasons.append(_MESSAGES[kind](_joined(details, quoted=False, limit=8)))
         else:
             reasons.append(_MESSAGES[kind](_joined(details, quoted=False)))
     return reasons
