@@ -216,7 +216,15 @@ def _latin_pattern(word: str) -> str:
 
 
 _AD_WORDS = ADULT_WORDS + GAMBLING_WORDS
-_AD_PATTERN = re.compile("|".join(f"({_word_pattern(word)})" for word in _AD_WORDS))
+# Led by a look-ahead on the characters a word can start with, so most positions fail at once.
+_AD_FIRST = {word[0] for word in _AD_WORDS} | {
+    _PINYIN[word[0]][0] for word in _AD_WORDS if word[0] in _PINYIN
+}
+_AD_PATTERN = re.compile(
+    f"(?=[{re.escape(''.join(sorted(_AD_FIRST)))}])(?:"
+    + "|".join(f"({_word_pattern(word)})" for word in _AD_WORDS)
+    + ")"
+)
 _LATIN_PATTERN = re.compile("|".join(f"({_latin_pattern(word)})" for word in LATIN_WORDS))
 
 
