@@ -252,3 +252,11 @@ LEDGER_VIEW = {
 IMPORT_SERVICES = "cases.import_servicerecord"
 ROLE_PERMISSIONS[Role.CITY_ADMIN] |= {IMPORT_SERVICES}
 ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {IMPORT_SERVICES}
+# Issue 8: news column.
+# Editors write news items and submit them; reviewers approve (which publishes) or return them with a
+# comment (sanqu.publicity.review). Both work in Wagtail's admin. Wagtail asks page and image
+# permissions of groups, not of the user's backend: a membership of these roles puts the user in the
+# group named here (kept in step by sanqu.publicity.review.sync_groups).
+ROLE_PERMISSIONS[Role.EDITOR] |= {ADMIN_ACCESS}
+ROLE_PERMISSIONS[Role.REVIEWER] |= {ADMIN_ACCESS}
+WAGTAIL_GROUPS = {Role.EDITOR: "信息编辑", Role.REVIEWER: "信息审核"}
