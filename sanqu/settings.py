@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sanqu.figures",
     "sanqu.ledgers",
     "sanqu.publicity",
+    "sanqu.bulletins",
     "sanqu.workbench",
     "sanqu.demo",
     "wagtail.contrib.forms",

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("projects/", include("sanqu.projects.urls")),
     path("figures/", include("sanqu.figures.urls")),
     path("ledgers/", include("sanqu.ledgers.urls")),
+    path("bulletins/", include("sanqu.bulletins.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
 ]
@@ -28,4 +29,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail's page tree (the public news column) is served from the site root, last.
-urlpatterns += [path("site/", include(wagtail_urls))]
+urlpatterns += [
+    path("site/bulletins/", include("sanqu.bulletins.public_urls")),  # the public archive of bulletins
+    path("site/", include(wagtail_urls)),
+]
