@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from wagtail.models import Page, Site
+from wagtail.search import index
 
 from sanqu.accounts.models import User
 from sanqu.publicity.models import ArticlePage, NewsColumnPage, NewsIndexPage, PublicHomePage
@@ -97,6 +98,8 @@ def build_publicity() -> Tree:
         )
         count = views if views is not None else rng.randint(40, 110)
         ArticlePage.objects.filter(pk=article.pk).update(view_count=count)
+        # Searchable at once, without waiting for the worker to run the indexing task.
+        index.insert_or_update_object(article)
     return tree
 
 
