@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db.models import Q, QuerySet
+from wagtail.models import TaskState, WorkflowState
 
 from sanqu.accounts.models import AuditEntry, Membership, User
 from sanqu.accounts.roles import VIEW_AUDIT, Role
@@ -20,6 +21,7 @@ from sanqu.cases.selectors.cases import caseload_for, review_queue_for
 from sanqu.figures.engine import FIGURE_LABELS, compute_figures
 from sanqu.orgs.models import Organisation
 from sanqu.projects.desk_selectors import todo_counts
+from sanqu.publicity.models import NewsIndexPage
 from sanqu.regions.models import Region
 from sanqu.workforce.models import Dispatch, Person, Supervision
 
@@ -226,6 +228,24 @@ def _supervisor_panel(membership: Membership, scope: Scope, *, today: dt.date) -
     )
 
 
+def _publicity_panel(membership: Membership) -> Panel:
+    """News items waiting on this person: a reviewer's to review, an editor's in review or returned."""
+    user = membership.user
+    news = NewsIndexPage.objects.live().first()
+    data: dict[str, Any] = {"news_url": news.url if news is not None else None}
+    if membership.role == Role.REVIEWER:
+        data["to_review"] = list(
+            TaskState.objects.reviewable_by(user).select_related("workflow_state").order_by("started_at")[:20]
+        )
+    else:
+        mine = WorkflowState.objects.filter(requested_by=user).order_by("-created_at")
+        data["in_review"] = list(mine.filter(status=WorkflowState.STATUS_IN_PROGRESS)[:20])
+        data["returned"] = list(mine.filter(status=WorkflowState.STATUS_NEEDS_CHANGES)[:20])
+    return Panel(
+        role=membership.role, template="workbench/_panel_publicity.html", membership=membership, data=data
+    )
+
+
 def home_panels_for(*, user: User, today: dt.date) -> list[Panel]:
     """The panels of the user's home page, one per membership."""
     scope = scope_of(user, today=today)
@@ -243,9 +263,7 @@ def home_panels_for(*, user: User, today: dt.date) -> list[Panel]:
         elif membership.role == Role.SUPERVISOR and membership.person_id:
             panels.append(_supervisor_panel(membership, scope, today=today))
         elif membership.role in {Role.EDITOR, Role.REVIEWER}:
-            panels.append(
-                Panel(role=membership.role, template="workbench/_panel_publicity.html", membership=membership)
-            )
+            panels.append(_publicity_panel(membership))
     first = next(iter(memberships), None)
     if first is not None and user.has_perm("projects.view_project"):
         panels.append(

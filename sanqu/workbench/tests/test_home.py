@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 
 from sanqu.orgs.models import Organisation
+from sanqu.publicity.demo import build_tree
+from sanqu.publicity.models import ArticlePage
 from sanqu.testing import World, make_person
 from sanqu.workforce.models import Certificate
 from sanqu.workforce.tests.factories import make_dispatch
@@ -140,12 +142,32 @@ def test_it_shows_a_supervisor_the_supervisees_and_their_dispatches(posted: Worl
     assert "张小燕" not in supervisees
 
 
-def test_it_gives_publicity_staff_a_note_and_no_dead_links(posted: World, as_user) -> None:
-    for username in ("editor", "reviewer"):
+def test_it_shows_publicity_staff_the_news_items_waiting_on_them(posted: World, as_user) -> None:
+    for username, empty in (("editor", "没有审核中的稿件。"), ("reviewer", "目前没有等待审核的稿件。")):
         content = _home(as_user(username))
-        assert "新闻栏目开通后" in content
+        assert empty in content and 'href="/admin/"' in content
         assert 'href="/people/' not in content
-        assert 'href="/admin/' not in content
+
+    tree = build_tree()
+    article = ArticlePage(
+        title="城口县鸡鸣乡社会工作站挂牌运行",
+        slug="jiming",
+        date=dt.date(2018, 7, 10),
+        source="城口县民政局",
+        body="<p>鸡鸣乡社会工作站今天挂牌。</p>",
+        live=False,
+        owner=posted["editor"],
+    )
+    tree.columns["local"].add_child(instance=article)
+    article.save_revision(user=posted["editor"])
+    article.get_workflow().start(article, posted["editor"])  # type: ignore[union-attr]
+    edit = f'href="/admin/pages/{article.pk}/edit/"'
+    reviewer = _home(as_user("reviewer"))
+    assert "城口县鸡鸣乡社会工作站挂牌运行" in reviewer and edit in reviewer
+    assert 'href="/site/news/"' in reviewer  # the public news centre, now that it exists
+    editor = _home(as_user("editor"))
+    in_review = editor[editor.index("审核中的稿件") :]
+    assert "城口县鸡鸣乡社会工作站挂牌运行" in in_review and edit in in_review
 
 
 def test_it_shows_the_back_office_and_audit_links_only_to_those_who_may_use_them(
