@@ -260,3 +260,17 @@ ROLE_PERMISSIONS[Role.COUNTY_OFFICER] |= {IMPORT_SERVICES}
 ROLE_PERMISSIONS[Role.EDITOR] |= {ADMIN_ACCESS}
 ROLE_PERMISSIONS[Role.REVIEWER] |= {ADMIN_ACCESS}
 WAGTAIL_GROUPS = {Role.EDITOR: "信息编辑", Role.REVIEWER: "信息审核"}
+# Issue 8: bulletins.
+# A bulletin (简报) is drafted by an editor and issued and sent by a reviewer (the two steps of the
+# news); the city office does both. The leadership reads them. The distribution list is kept by
+# whoever sends (sanqu.bulletins.services).
+BULLETIN_VIEW = "bulletins.view_bulletin"
+BULLETIN_DRAFT = {"bulletins.add_bulletin", "bulletins.change_bulletin", "bulletins.delete_bulletin"}
+BULLETIN_ISSUE = "bulletins.issue_bulletin"
+BULLETIN_SEND = "bulletins.send_bulletin"
+RECIPIENTS = _perms(("view", "add", "change"), [("bulletins", "recipient")])
+_BULLETIN_REVIEW = {BULLETIN_VIEW, BULLETIN_ISSUE, BULLETIN_SEND} | RECIPIENTS
+ROLE_PERMISSIONS[Role.CITY_ADMIN] |= _BULLETIN_REVIEW | BULLETIN_DRAFT
+ROLE_PERMISSIONS[Role.CITY_VIEWER] |= {BULLETIN_VIEW}
+ROLE_PERMISSIONS[Role.EDITOR] |= {BULLETIN_VIEW} | BULLETIN_DRAFT
+ROLE_PERMISSIONS[Role.REVIEWER] |= _BULLETIN_REVIEW

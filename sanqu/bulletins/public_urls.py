@@ -1,3 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from sanqu.bulletins import public_views
+
+app_name = "bulletins_public"
+
+urlpatterns = [
+    path("", public_views.archive, name="archive"),
+    path("<int:pk>/", public_views.bulletin, name="bulletin"),
+    path("<int:pk>/pdf/", public_views.bulletin_pdf, name="pdf"),
+]
