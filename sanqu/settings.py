@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "sanqu.publicity.csp.PublicSiteCSPMiddleware",  # a stricter policy for the public site (/site/)
     "sanqu.accounts.admin_views_csp.AdminInlineScriptNonceMiddleware",
     "sanqu.accounts.middleware.IdleTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -240,6 +241,10 @@ CACHES = {
         "TIMEOUT": 24 * 3600,
     },
 }
+
+# Hosts that public news items may link to (a host matches an entry or ends in "." + entry): the
+# publishing guard refuses links elsewhere (sanqu.publicity.guard).
+SANQU_PUBLIC_LINK_HOSTS = env_list("SANQU_PUBLIC_LINK_HOSTS", "gov.cn")
 
 # The largest ledger file (台账) accepted for import, in bytes.
 SANQU_LEDGER_MAX_BYTES = env_int("SANQU_LEDGER_MAX_BYTES", 20 * 1024 * 1024)

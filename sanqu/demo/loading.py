@@ -68,6 +68,7 @@ from sanqu.projects.models import (
     ReportTemplate,
     VisitAction,
 )
+from sanqu.publicity.demo import build_publicity
 from sanqu.regions.models import Station
 from sanqu.training.models import Attendance, CourseSession, Trainee, TrainingCourse
 from sanqu.volunteers.models import (
@@ -211,4 +212,6 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         build_incentives(worker=workforce.worker)
         # issue 5 demo: projects
         build_projects()
+        # issue 8 demo: the public news column, written and reviewed by the demo's editor and reviewer
+        build_publicity()
     return Loaded(memberships=memberships, regions_report=regions_output.getvalue())

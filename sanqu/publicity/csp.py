@@ -62,6 +62,6 @@ class PublicSiteCSPMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith(self.prefix):
-            response.headers[CSP.HEADER_ENFORCE] = public_site_policy(get_nonce(request))
+            response.headers[CSP.HEADER_ENFORCE.value] = public_site_policy(get_nonce(request))
             response.headers["X-Frame-Options"] = "DENY"
         return response
