@@ -13,7 +13,10 @@ and the new records are written with `insert_rows`, their tallies added with
   names one with other hours, place or summary is refused with that reason.
 
 Who may import: the county section and the city office (IMPORT_SERVICES) for the workers and people
-of their scope; a worker or supervisor (ADD_SERVICE) her own services only. A person or worker
+of their scope; a worker or supervisor (ADD_SERVICE) her own services only. The people are those the
+importer may record services for on the form (`beneficiaries_for`): the county section all of its
+county's, the city office all but those restricted to the first circle (children under 14 and
+restricted groups), whose services the county section or the worker in charge imports. A person or worker
 outside the importer's scope is reported exactly like one not on file, so an import never tells
 what lies out of sight.
 """
