@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.utils import translation
@@ -19,6 +20,9 @@ from sanqu.figures.engine import FIGURE_LABELS, compute_figures
 from sanqu.regions.models import Region
 
 TEMPLATE = "bulletins/pdf.html"
+# Inlined into the PDF's HTML: the document needs no static file (none may be collected yet when
+# the demo issues its bulletins).
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "bulletin-print.css"
 
 # The figures panel: the seed table's figures (DESIGN §3), in the order people read them.
 PANEL_FIGURES = (
@@ -133,4 +137,7 @@ def render_bulletin_pdf(document: Document) -> bytes:
     from sanqu.lib.pdf import render_pdf  # WeasyPrint is heavy: load it only for a PDF
 
     with translation.override("zh-hans"):
-        return render_pdf(TEMPLATE, {"doc": document, "bulletin": document.bulletin})
+        stylesheet = mark_safe(STYLESHEET.read_text(encoding="utf-8").replace("</", "<\\/"))  # noqa: S308 (our own file)
+        return render_pdf(
+            TEMPLATE, {"doc": document, "bulletin": document.bulletin, "stylesheet": stylesheet}
+        )

@@ -233,6 +233,8 @@ def bulletin_issue(
     if locked.is_issued:
         raise ValidationError(_("这期简报已经印发。"))
     issued_on = issued_on or clock.today()
+    if issued_on > clock.today():
+        raise ValidationError({"issued_on": _("印发日期不能晚于今天。")})
     if locked.as_of > issued_on:
         raise ValidationError({"as_of": _("数据截至日期不能晚于印发日期。")})
     _freeze_items(locked)

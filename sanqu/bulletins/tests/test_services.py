@@ -29,11 +29,14 @@ def no_pdf(monkeypatch, request):
         monkeypatch.setattr(services, "render_bulletin_pdf", lambda document: b"%PDF-1.7 stand-in")
 
 
-def test_it_numbers_issues_in_order_within_a_year_and_restarts_in_a_new_one(world, articles, recipients):
+def test_it_numbers_issues_in_order_within_a_year_and_restarts_in_a_new_one(
+    world, articles, recipients, settings
+):
     first = bulletin_issue(actor=world["reviewer"], bulletin=make_draft(world, articles), issued_on=ISSUED_ON)
     second = bulletin_issue(
         actor=world["reviewer"], bulletin=make_draft(world, articles[:1]), issued_on=dt.date(2018, 7, 15)
     )
+    settings.SANQU_TODAY = dt.date(2019, 1, 3)
     next_year = bulletin_issue(
         actor=world["reviewer"], bulletin=make_draft(world, articles[1:]), issued_on=dt.date(2019, 1, 3)
     )
@@ -169,6 +172,14 @@ def test_a_failing_recipient_is_logged_and_the_others_still_get_it(world, draft,
     assert "SMTPRecipientsRefused" in failed.error
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, object_id=str(issued.pk)).get()
     assert entry.detail == {"sent": 3, "failed": ["民政部社会工作司"]}
+
+
+def test_it_refuses_an_issue_date_after_today(world, draft):
+    with pytest.raises(ValidationError) as refused:
+        bulletin_issue(actor=world["reviewer"], bulletin=draft, issued_on=dt.date(2018, 7, 21))
+    assert "issued_on" in refused.value.message_dict
+    draft.refresh_from_db()
+    assert not draft.is_issued
 
 
 def test_it_does_not_send_a_draft(world, draft):
