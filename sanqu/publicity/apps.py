@@ -21,3 +21,10 @@ class PublicityConfig(AppConfig):
             review.on_membership_changed, sender=Membership, dispatch_uid="publicity-groups-d"
         )
         post_migrate.connect(review.on_post_migrate, sender=self, dispatch_uid="publicity-review")
+
+        # What a reviewer approves is fingerprinted as the public sees it (sanqu check-published).
+        from wagtail.signals import page_published
+
+        from sanqu.publicity import published
+
+        page_published.connect(published.on_page_published, dispatch_uid="publicity-fingerprint")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -272,3 +273,45 @@ def counts_as_reading(request: HttpRequest) -> bool:
         and not request.GET.get("print")
         and not BOT_AGENT.search(request.headers.get("User-Agent", ""))
     )
+
+
+class PublishedFingerprint(models.Model):
+    """A news item's public page as the reviewer's approval put it online (see sanqu.publicity.published).
+
+    One row per approval (and per refresh after an approved change of a page above it); the newest row
+    of a page is what `sanqu check-published` compares the served page with.
+    """
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("页面")
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核通过的版本"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    approved_at = models.DateTimeField(_("审核通过时间"))
+    url = models.CharField(_("页面地址"), max_length=1000)
+    sha256 = models.CharField(_("SHA-256 摘要"), max_length=64)
+    html = models.TextField(_("规范化后的页面"))
+    taken_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发布指纹")
+        verbose_name_plural = _("发布指纹")
+        ordering = ["-taken_at", "-pk"]
+        indexes = [models.Index(fields=["page", "-taken_at"], name="publicity_fingerprint_page")]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.sha256[:12]}"
