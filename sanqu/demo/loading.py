@@ -12,6 +12,8 @@ from django.db.models import Model, ProtectedError, Q, RestrictedError
 from django.utils.translation import gettext as _
 
 from sanqu.accounts.models import Membership, User
+from sanqu.bulletins.demo import build_bulletins
+from sanqu.bulletins.models import Bulletin, BulletinDelivery, BulletinItem, Recipient
 from sanqu.cases import rollups
 from sanqu.cases.models import (
     Assessment,
@@ -93,6 +95,10 @@ from sanqu.workforce.models import (
 # stay (load_regions is idempotent and records elsewhere may point at them), and so do user
 # accounts and the audit trail: accounts are refreshed, the audit trail is never edited.
 DOMAIN_MODELS: list[type[Model]] = [
+    BulletinDelivery,
+    BulletinItem,
+    Bulletin,
+    Recipient,
     # issue 5 models: projects
     VisitAction,
     MonitoringVisit,
@@ -214,4 +220,5 @@ def load_demo(*, reset: bool, password: str) -> Loaded:
         build_projects()
         # issue 8 demo: the public news column, written and reviewed by the demo's editor and reviewer
         build_publicity()
+        build_bulletins()  # two issued bulletins made from that news, sent through the mail backend
     return Loaded(memberships=memberships, regions_report=regions_output.getvalue())

@@ -37,7 +37,8 @@ class Navigation:
     programme: bool = False  # the programme page comparing counties (region roles)
     figures: bool = False  # the dashboard (city roles, county officers)
     snapshots: bool = False
-    ledgers: bool = False  # ledger templates and exports (and, as they come, imports)
+    ledgers: bool = False  # ledger templates, exports and imports
+    bulletins: bool = False  # bulletins (简报): the city office and the publicity roles
 
 
 def navigation_for(*, user: Any) -> Navigation:
@@ -72,4 +73,5 @@ def navigation_for(*, user: Any) -> Navigation:
         figures=bool(dashboard_paths(user)),
         snapshots=user.has_perm("figures.view_figuresnapshot"),
         ledgers=bool(exportable_kinds(user) or importable_kinds_for(user)),
+        bulletins=user.has_perm("bulletins.view_bulletin"),
     )
