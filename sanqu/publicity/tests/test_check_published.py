@@ -241,3 +241,11 @@ def test_it_refuses_a_url_off_this_machine(article: ArticlePage) -> None:
 
     with pytest.raises(CommandError, match="只能是本机的地址"):
         call_command("check-published", "--url", "http://example.com")
+
+
+def test_it_fetches_from_a_server_on_this_machine(live_server, article: ArticlePage) -> None:
+    assert check("--url", live_server.url)[0] == 0
+    ArticlePage.objects.filter(pk=article.pk).update(source="篡改的来源")
+    code, out = check("--url", live_server.url, "--no-report")
+    assert code == 1
+    assert "篡改的来源" in out
