@@ -30,12 +30,15 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings as dj_settings
 from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.test import Client
 from PIL import Image as PILImage
 from playwright.sync_api import ConsoleMessage, Dialog, Page, expect
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images.models import Image
+from wagtail.models import Collection, Locale
 
 from sanqu.publicity.demo import Tree
 from sanqu.publicity.models import ArticlePage, NewsColumnPage, NewsIndexPage, PublicHomePage
@@ -87,6 +90,15 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 375, "height": 812}}
 
 
+def restore_wagtail_rows() -> None:
+    """The rows Wagtail's migrations make, which an earlier live-server test's flush removed."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(dj_settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 def png() -> ImageFile:
     data = io.BytesIO()
     PILImage.new("RGB", (40, 30), (200, 80, 40)).save(data, "PNG")
@@ -96,6 +108,7 @@ def png() -> ImageFile:
 @pytest.fixture
 def tampered(world: World, settings, tmp_path: Path) -> Iterator[tuple[Tree, ArticlePage]]:
     settings.MEDIA_ROOT = tmp_path
+    restore_wagtail_rows()
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     tree = news_tree()
     article = make_article(tree.columns["local"], editor=world["editor"], reviewer=world["reviewer"])
