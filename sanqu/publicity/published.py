@@ -22,9 +22,10 @@ The normalised HTML also gets a line break between adjacent tags (`><`), so that
 as a few short lines; that changes no character of the content.
 
 A news item shows the titles of the pages above it (breadcrumb) and its own address (QR code). When a
-column or the news centre is renamed or moved through the workflow, those parts of its live items
-change by an approved change: `on_page_published` then takes a new fingerprint of each item below
+reviewer approves a new title or slug of a column or of the news centre, those parts of its live
+items change by an approved change: `on_page_published` then takes a new fingerprint of each item below
 whose HTML differs in nothing else, and leaves the others (a tampered item stays reported).
+A page moved in the admin (no approval) makes its items differ.
 The home page, the news centre and the columns have no fingerprint of their own: they list other
 pages and change with every new item. Their titles and intros pass the guard on every save, and
 their titles are on every item's page (breadcrumb), where a change is caught.
