@@ -26,3 +26,19 @@ def as_user(world: World):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_rows(request: pytest.FixtureRequest) -> None:
+    """A browser test's live server flushes the database after it, taking the rows Wagtail's migrations
+    made (the default locale, the root collection): put them back before each browser test."""
+    if request.node.get_closest_marker("browser") is None:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")

@@ -77,6 +77,7 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("登录")
         LOGOUT = "logout", _("退出")
         LOGIN_FAILED = "login_failed", _("登录失败")
+        ALERT = "alert", _("告警")  # e.g. a public page no longer as approved (check-published)
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ class NewsFeed(Feed):
         return self.request.build_absolute_uri(page.get_url(self.request) or "/")
 
     def description(self, page: NewsIndexPage | NewsColumnPage) -> str:
-        return page.intro or _("%(title)s的最新消息") % {"title": page.title}
+        # RSS readers read a description as HTML: plain text goes out escaped.
+        return escape(page.intro or _("%(title)s的最新消息") % {"title": page.title})
 
     def items(self, page: NewsIndexPage | NewsColumnPage) -> list[ArticlePage]:
         return list(page.articles()[:FEED_ITEMS])
@@ -41,7 +43,7 @@ class NewsFeed(Feed):
         return item.title
 
     def item_description(self, item: ArticlePage) -> str:
-        return item.summary
+        return escape(item.summary)
 
     def item_link(self, item: ArticlePage) -> str:
         return item.reader_url(self.request)

@@ -251,10 +251,6 @@ def test_it_runs_none_of_the_payloads_written_into_the_database(
     assert PAYLOADS["title"] in out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="feeds.py gives the plain-text summary and intro to RSS unescaped; RSS readers read them as HTML",
-)
 def test_it_gives_feed_readers_the_summary_as_text(tampered: tuple[Tree, ArticlePage]) -> None:
     """An RSS <description> is HTML to a feed reader: a plain-text summary must reach it escaped."""
     tree, _article = tampered
