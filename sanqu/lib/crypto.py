@@ -13,6 +13,8 @@ import base64
 import hashlib
 import hmac
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -63,9 +65,27 @@ class Keyring:
         return token.split(":", 2)[1]
 
     def lookup_hash(self, value: str, *, purpose: str) -> str:
-        message = f"{purpose}\x00{value}".encode()
-        return hmac.new(self.lookup_key, message, hashlib.sha256).hexdigest()
+        return keyed_hash(self.lookup_key, value, purpose=purpose)
+
+    def field_keys_text(self) -> str:
+        """The keys in the ``id:base64key,...`` form of ``SANQU_FIELD_KEYS``, current first."""
+        return format_field_keys(self.keys)
+
+
+def keyed_hash(key: bytes, value: str, *, purpose: str) -> str:
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def new_key() -> str:
     return base64.b64encode(os.urandom(32)).decode()
+
+
+def format_field_keys(keys: dict[str, bytes]) -> str:
+    return ",".join(f"{key_id}:{base64.b64encode(key).decode()}" for key_id, key in keys.items())
+
+
+def next_key_id(existing: Iterable[str]) -> str:
+    """``k<n+1>`` where n is the highest number ending an existing id (k1, k2 … after t1, k1)."""
+    numbers = [int(match.group()) for key_id in existing if (match := re.search(r"\d+$", key_id))]
+    return f"k{max(numbers, default=0) + 1}"
