@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "sanqu.bulletins",
     "sanqu.workbench",
     "sanqu.demo",
+    "sanqu.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -240,7 +244,50 @@ CACHES = {
         "LOCATION": str(VAR_DIR / "progress"),
         "TIMEOUT": 24 * 3600,
     },
+    # The API's rate-limit counts, shared by every process of the server (in memory for the tests).
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    if SANQU_ENV == "test"
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "throttle"),
+    },
 }
+
+# The API (sanqu.api): each view sets its authentication, throttles and parsers (sanqu.api.base.ApiDefaults);
+# the framework's defaults here also serve Wagtail's admin API.
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "sanqu.api.errors.exception_handler",
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sanqu API",
+    "DESCRIPTION": "三区计划平台的 REST API：与工作台相同的权限范围、脱敏与审计。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["sanqu.api.schema.only_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "StationKindEnum": "sanqu.regions.models.Station.Kind",
+        "OrganisationKindEnum": "sanqu.orgs.models.Organisation.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sanqu.api.schema.add_error_responses",
+    ],
+    # Swagger UI from the drf-spectacular-sidecar package's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# How long a new API token lives; the request rate per token and for the anonymous token endpoint;
+# the largest request body the API reads (bytes).
+SANQU_API_TOKEN_DAYS = env_int("SANQU_API_TOKEN_DAYS", 90)
+SANQU_API_RATE = env_str("SANQU_API_RATE", "120/min")
+SANQU_API_TOKEN_RATE = env_str("SANQU_API_TOKEN_RATE", "10/min")
+SANQU_API_MAX_BODY = env_int("SANQU_API_MAX_BODY", 1024 * 1024)
 
 # Hosts that public news items may link to (a host matches an entry or ends in "." + entry): the
 # publishing guard refuses links elsewhere (sanqu.publicity.guard).

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("figures/", include("sanqu.figures.urls")),
     path("ledgers/", include("sanqu.ledgers.urls")),
     path("bulletins/", include("sanqu.bulletins.urls")),
+    path("api/", include("sanqu.api.urls")),  # the REST API (v1), its token page and docs; JSON 404 below
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
 ]
