@@ -42,7 +42,7 @@ class DispatchSerializer(serializers.ModelSerializer):
     sending_organisation_name = serializers.CharField(source="sending_organisation.name", read_only=True)
     county = RegionCodeField(read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True)
-    station_name = serializers.CharField(source="station.name", read_only=True, default=None)
+    station_name = serializers.CharField(source="station.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Dispatch

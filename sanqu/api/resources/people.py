@@ -41,7 +41,9 @@ class PersonSerializer(serializers.ModelSerializer):
     unmasked = serializers.SerializerMethodField()
     county = RegionCodeField(read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    organisation_name = serializers.CharField(
+        source="organisation.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Person

@@ -59,7 +59,9 @@ class RegionViewSet(ScopedViewSet):
 class StationSerializer(serializers.ModelSerializer):
     region = RegionCodeField(read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    organisation_name = serializers.CharField(
+        source="organisation.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Station
