@@ -23,8 +23,9 @@ class PublicityConfig(AppConfig):
         post_migrate.connect(review.on_post_migrate, sender=self, dispatch_uid="publicity-review")
 
         # What a reviewer approves is fingerprinted as the public sees it (sanqu check-published).
-        from wagtail.signals import page_published
+        from wagtail.signals import page_published, page_unpublished
 
         from sanqu.publicity import published
 
         page_published.connect(published.on_page_published, dispatch_uid="publicity-fingerprint")
+        page_unpublished.connect(published.on_page_unpublished, dispatch_uid="publicity-fingerprint-off")

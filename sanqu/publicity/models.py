@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 from wagtail.query import PageQuerySet
 from wagtail.rich_text import expand_db_html
 from wagtail.search import index
@@ -276,11 +276,17 @@ def counts_as_reading(request: HttpRequest) -> bool:
 
 
 class PublishedFingerprint(models.Model):
-    """A news item's public page as the reviewer's approval put it online (see sanqu.publicity.published).
+    """A public page as the reviewer's approval put it online (see sanqu.publicity.published).
 
-    One row per approval (and per refresh after an approved change of a page above it); the newest row
-    of a page is what `sanqu check-published` compares the served page with.
+    One row per approval, per refresh after an approved change of a page it lists or that lists it, and
+    per acceptance by a city admin after a deployment; the newest row of a page is what
+    `sanqu check-published` compares the served page with.
     """
+
+    class Kind(models.TextChoices):
+        APPROVAL = "approval", _("审核通过")
+        REFRESH = "refresh", _("相关页面审核通过后更新")
+        ACCEPTED = "accepted", _("市级管理员确认")
 
     page = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("页面")
@@ -302,6 +308,7 @@ class PublishedFingerprint(models.Model):
         verbose_name=_("审核人"),
     )
     approved_at = models.DateTimeField(_("审核通过时间"))
+    kind = models.CharField(_("来由"), max_length=10, choices=Kind.choices, default=Kind.APPROVAL)
     url = models.CharField(_("页面地址"), max_length=1000)
     sha256 = models.CharField(_("SHA-256 摘要"), max_length=64)
     html = models.TextField(_("规范化后的页面"))
@@ -315,3 +322,43 @@ class PublishedFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id} {self.sha256[:12]}"
+
+
+class NewsReviewTask(AbstractGroupApprovalTask):
+    """信息审核: the reviewers approve or return a news item, but never one they wrote or submitted.
+
+    Wagtail's group approval lets any member of the group approve; a reviewer who edited an item and
+    submitted it could then publish it alone. Two-step review means two people: the author of the
+    revision under review and whoever submitted it get no action on it, and do not see it among the
+    items waiting for them; another reviewer decides.
+    """
+
+    class Meta:
+        verbose_name = _("新闻审核任务")
+        verbose_name_plural = _("新闻审核任务")
+
+    def get_actions(self, obj: Any, user: Any) -> list[tuple[str, str, bool]]:
+        state = getattr(obj, "current_workflow_task_state", None)
+        if state is not None and user.pk in _hands_on(state):
+            return []
+        return cast(list[tuple[str, str, bool]], super().get_actions(obj, user))
+
+    def get_task_states_user_can_moderate(self, user: Any, **kwargs: Any) -> models.QuerySet[TaskState]:
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        return states.exclude(workflow_state__requested_by=user).exclude(revision__user=user)
+
+    @classmethod
+    def get_description(cls) -> str:
+        return str(_("所选用户组的成员可以审核，但不能审核自己撰写或提交的内容"))
+
+
+def _hands_on(state: TaskState) -> set[int]:
+    """Who wrote the revision under review and who submitted it."""
+    return {
+        pk
+        for pk in (
+            state.revision.user_id if state.revision_id else None,
+            state.workflow_state.requested_by_id,
+        )
+        if pk is not None
+    }

@@ -1,14 +1,15 @@
-"""What the public saw when a news item was approved, and whether it still sees the same (DESIGN §5).
+"""What the public saw when a page was approved, and whether it still sees the same (DESIGN §5).
 
-When a reviewer approves a news item (正文, `ArticlePage`) through the workflow 新闻审核, Wagtail
-publishes the approved revision and sends `page_published`; so does `publish_scheduled` when an
-approved item with a go-live time goes online. `on_page_published` then fetches the page as a reader
-would (`fetch`: Django's test client inside the process, a GET of the page's address with the site's
-hostname, so every middleware, template and database read plays its part) and keeps a
-`PublishedFingerprint`: the approved revision, the reviewer, the time of the approval, the SHA-256 of
-the normalised HTML and that HTML (to show a difference later). A publish that no reviewer approved
-(`revision.publish()` from a shell, or the admin's publish button used past the workflow) leaves no
-fingerprint, so `sanqu check-published` reports the page as published without review.
+Every page of the public site is kept: the home page, the news centre, the columns and the news items.
+When a reviewer approves one through the workflow 新闻审核, Wagtail publishes the approved revision and
+sends `page_published`; so does `publish_scheduled` when an approved page with a go-live time goes
+online. `on_page_published` then fetches the page as a reader would (`fetch`: Django's test client
+inside the process, a GET of the page's address with the site's hostname, so every middleware,
+template and database read plays its part) and keeps a `PublishedFingerprint`: the approved revision,
+the reviewer, the time of the approval, the SHA-256 of the normalised HTML and that HTML (to show a
+difference later). A publish that no reviewer approved (`revision.publish()` from a shell, or the
+superuser's publish button) leaves no fingerprint, so `sanqu check-published` reports the page as
+published without review.
 
 Normalised before hashing, because they change from one request to the next and are not content:
 - the value of every `nonce` attribute (a fresh CSP nonce per response: see sanqu.publicity.csp);
@@ -21,14 +22,19 @@ Wagtail `Site` of the page) and get the same code; a QR code sending readers els
 The normalised HTML also gets a line break between adjacent tags (`><`), so that a difference shows
 as a few short lines; that changes no character of the content.
 
-A news item shows the titles of the pages above it (breadcrumb) and its own address (QR code). When a
-reviewer approves a new title or slug of a column or of the news centre, those parts of its live
-items change by an approved change: `on_page_published` then takes a new fingerprint of each item below
-whose HTML differs in nothing else, and leaves the others (a tampered item stays reported).
-A page moved in the admin (no approval) makes its items differ.
-The home page, the news centre and the columns have no fingerprint of their own: they list other
-pages and change with every new item. Their titles and intros pass the guard on every save, and
-their titles are on every item's page (breadcrumb), where a change is caught.
+Pages show parts of other pages: a news item the titles of the pages above it (breadcrumb) and its own
+address (QR code); the home page, the news centre and a column the lists of the pages below them
+(the templates mark those lists with `<!-- listed -->` comments). An approved publish of one page
+changes those parts of its relatives by an approved change, and so does taking a page offline:
+`refresh_related` then takes a new fingerprint of each live page above or below whose HTML differs in
+nothing else, and leaves the others (a tampered page stays reported). The lists are made of the
+titles, dates and summaries of pages that have fingerprints of their own. A page moved in the admin
+(no approval) makes its relatives differ.
+
+After a deployment that changes the templates, every page differs from its approval:
+`sanqu check-published --accept --by <city admin>` shows the differences and, once confirmed, takes
+what is served now as approved (`accept`), with an audit entry per page. It also accepts the site's
+frame (home page, news centre, columns) when it was set up without review, never a news item.
 """
 
 from __future__ import annotations
@@ -47,23 +53,31 @@ from urllib.parse import urlsplit
 
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.test import Client
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Revision, TaskState
+from wagtail.query import PageQuerySet
 
 from sanqu.accounts import audit
-from sanqu.accounts.models import User
+from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.roles import Role
-from sanqu.publicity.models import ArticlePage, PublishedFingerprint
+from sanqu.publicity.models import (
+    ArticlePage,
+    NewsColumnPage,
+    NewsIndexPage,
+    PublicHomePage,
+    PublishedFingerprint,
+)
 
 logger = logging.getLogger(__name__)
 
 # Matched by models.BOT_AGENT: fetching a page for a fingerprint is not a reading.
 USER_AGENT = "Sanqu check-published bot"
-# The audit action of a finding (AuditEntry.Action has no choice for an alert yet: see the report).
-AUDIT_ACTION = "alert"
+# The audit action of a finding.
+AUDIT_ACTION = AuditEntry.Action.ALERT
 DIFF_LINES = 40
 DIFF_WIDTH = 200
 
@@ -79,6 +93,11 @@ _CSRF_FIRST = re.compile(
 # The parts of a news item that show the pages above it (see the module's docstring).
 _BREADCRUMB = re.compile(r'<nav class="breadcrumb".*?</nav>', re.DOTALL)
 _QR = re.compile(r"<svg\b[^>]*\bclass=\"qr__code\".*?</svg>", re.DOTALL)
+# The lists of other pages on the home page, the news centre and the columns (templates mark them).
+_LISTED = re.compile(r"<!-- listed -->.*?<!-- /listed -->", re.DOTALL)
+
+# The pages kept as approved: every page type of the public site.
+FINGERPRINTED = (PublicHomePage, NewsIndexPage, NewsColumnPage, ArticlePage)
 
 
 def normalise(html: str) -> str:
@@ -171,55 +190,66 @@ def latest_fingerprint(page: Page) -> PublishedFingerprint | None:
     return PublishedFingerprint.objects.filter(page=page).select_related("approved_by").first()
 
 
+def public_pages() -> PageQuerySet:
+    """Every live public page of the site: home page, news centre, columns, news items."""
+    return Page.objects.live().public().type(*FINGERPRINTED).order_by("path")
+
+
+def save_fingerprint(
+    page: Page, served: Served, *, like: PublishedFingerprint | None = None, **fields: Any
+) -> PublishedFingerprint:
+    normalised = served.normalised
+    if like is not None:
+        fields = {
+            "revision": like.revision,
+            "approved_by": like.approved_by,
+            "approved_at": like.approved_at,
+        } | fields
+    return PublishedFingerprint.objects.create(
+        page=page, url=served.url, sha256=digest(normalised), html=normalised, **fields
+    )
+
+
 def take_fingerprint(
-    page: ArticlePage, *, revision: Revision | None, approved_by: Any, approved_at: Any
+    page: Page, *, revision: Revision | None, approved_by: Any, approved_at: Any
 ) -> PublishedFingerprint | None:
     """Fetch the page and keep its fingerprint; None if the public cannot open it (not 200)."""
     served = fetch(page)
     if served.status != 200:
         logger.warning("No fingerprint of page %s: %s answers %s", page.pk, served.url, served.status)
         return None
-    normalised = served.normalised
-    return PublishedFingerprint.objects.create(
-        page=page,
-        revision=revision,
-        approved_by=approved_by,
-        approved_at=approved_at,
-        url=served.url,
-        sha256=digest(normalised),
-        html=normalised,
+    return save_fingerprint(page, served, revision=revision, approved_by=approved_by, approved_at=approved_at)
+
+
+def without_derived(normalised: str) -> str:
+    """The page without what other pages put there (see the module's docstring)."""
+    return _LISTED.sub("", _QR.sub("", _BREADCRUMB.sub("", normalised)))
+
+
+def refresh_related(page: Page) -> list[PublishedFingerprint]:
+    """New fingerprints of the live pages above and below `page` that changed only where it shows.
+
+    Run after an approved publish of `page`: the lists above it and the breadcrumbs and addresses
+    below it then change by an approved change. A page that differs in anything else keeps its
+    fingerprint, and the check reports it.
+    """
+    related = public_pages().filter(
+        Q(pk__in=Page.objects.ancestor_of(page).values("pk")) | Q(path__startswith=page.path)
     )
+    return [taken for other in related.exclude(pk=page.pk) if (taken := refresh(other)) is not None]
 
 
-def _without_pages_above(normalised: str) -> str:
-    return _QR.sub("", _BREADCRUMB.sub("", normalised))
-
-
-def refresh_below(page: Page) -> list[PublishedFingerprint]:
-    """New fingerprints of the live items below `page` whose HTML changed only where `page` shows."""
-    taken = []
-    for item in ArticlePage.objects.live().public().descendant_of(page):
-        before = latest_fingerprint(item)
-        if before is None:
-            continue
-        served = fetch(item)
-        normalised = served.normalised
-        if served.status != 200 or digest(normalised) == before.sha256:
-            continue
-        if _without_pages_above(normalised) != _without_pages_above(before.html):
-            continue
-        taken.append(
-            PublishedFingerprint.objects.create(
-                page=item,
-                revision=before.revision,
-                approved_by=before.approved_by,
-                approved_at=before.approved_at,
-                url=served.url,
-                sha256=digest(normalised),
-                html=normalised,
-            )
-        )
-    return taken
+def refresh(page: Page) -> PublishedFingerprint | None:
+    """A new fingerprint of `page` if it now differs from its last one only where other pages show."""
+    before = latest_fingerprint(page)
+    if before is None:
+        return None
+    served = fetch(page)
+    if served.status != 200 or digest(served.normalised) == before.sha256:
+        return None
+    if without_derived(served.normalised) != without_derived(before.html):
+        return None
+    return save_fingerprint(page, served, like=before, kind=PublishedFingerprint.Kind.REFRESH)
 
 
 def on_page_published(*, sender: Any, instance: Page, revision: Revision, **kwargs: Any) -> None:
@@ -230,18 +260,36 @@ def on_page_published(*, sender: Any, instance: Page, revision: Revision, **kwar
     page = instance.specific
     try:
         with transaction.atomic():
-            if isinstance(page, ArticlePage):
+            if isinstance(page, FINGERPRINTED):
                 take_fingerprint(
                     page,
                     revision=revision,
                     approved_by=approval.finished_by,
                     approved_at=approval.finished_at or timezone.now(),
                 )
-            else:
-                refresh_below(page)
+            refresh_related(page)
     except Exception:
-        # The approval stands; without a fingerprint the check reports the item, so nothing is hidden.
+        # The approval stands; without a fingerprint the check reports the page, so nothing is hidden.
         logger.exception("Could not fingerprint page %s after its approval", instance.pk)
+
+
+def on_page_unpublished(*, sender: Any, instance: Page, **kwargs: Any) -> None:
+    """Wagtail's `page_unpublished` (also sent for a live page being deleted): the lists above it change.
+
+    Taking a page offline needs no approval (it shows nothing new); the pages listing it are refreshed
+    once the change is committed.
+    """
+    above = list(public_pages().ancestor_of(instance).values_list("pk", flat=True))
+
+    def refresh_above() -> None:
+        try:
+            with transaction.atomic():
+                for page in public_pages().filter(pk__in=above):
+                    refresh(page)
+        except Exception:
+            logger.exception("Could not refresh the fingerprints above page %s", instance.pk)
+
+    transaction.on_commit(refresh_above)
 
 
 # --- Checking ------------------------------------------------------------------------------------
@@ -249,9 +297,9 @@ def on_page_published(*, sender: Any, instance: Page, revision: Revision, **kwar
 
 @dataclasses.dataclass
 class Finding:
-    """A live news item that the public does not see as it was approved."""
+    """A live public page that the public does not see as it was approved."""
 
-    page: ArticlePage
+    page: Page
     fingerprint: PublishedFingerprint | None  # None: live without any approval
     status: int = 200
     diff: list[str] = dataclasses.field(default_factory=list)
@@ -279,9 +327,9 @@ def short_diff(before: str, after: str, *, url: str = "") -> list[str]:
 
 
 def check_published(*, base_url: str | None = None) -> list[Finding]:
-    """Every live public news item whose served page differs from its approval, or has none."""
+    """Every live public page whose served HTML differs from its approval, or that has none."""
     findings = []
-    for page in ArticlePage.objects.live().public().order_by("path"):
+    for page in public_pages().specific():
         fingerprint = latest_fingerprint(page)
         if fingerprint is None:
             findings.append(Finding(page=page, fingerprint=None))
@@ -299,6 +347,54 @@ def check_published(*, base_url: str | None = None) -> list[Finding]:
             )
         )
     return findings
+
+
+def city_admin(username: str) -> User:
+    """The active city admin of that username; ValueError if there is none."""
+    user = User.objects.filter(username=username, is_active=True, memberships__role=Role.CITY_ADMIN).first()
+    if user is None:
+        raise ValueError(username)
+    return user
+
+
+@transaction.atomic
+def accept(findings: list[Finding], *, by: User) -> list[PublishedFingerprint]:
+    """Take what the site serves now as approved, for pages a city admin checked (after a deployment).
+
+    For a page that differs from its approval (a new template, a new version of Sanqu), and for a page
+    of the site's frame (home, news centre, column) set up without review. A news item live without
+    any approval is never accepted here: it goes through the review like any other. Each acceptance
+    is a fingerprint of kind 市级管理员确认 and an audit entry.
+    """
+    taken = []
+    now = timezone.now()
+    for finding in findings:
+        if finding.unapproved and isinstance(finding.page, ArticlePage):
+            continue
+        served = fetch(finding.page)
+        if served.status != 200:
+            continue
+        fingerprint = save_fingerprint(
+            finding.page,
+            served,
+            revision=finding.page.live_revision,
+            approved_by=by,
+            approved_at=now,
+            kind=PublishedFingerprint.Kind.ACCEPTED,
+        )
+        audit.record(
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            obj=finding.page,
+            detail={
+                "check": "check-published --accept",
+                "url": served.url,
+                "sha256": fingerprint.sha256,
+                "previous_sha256": finding.fingerprint.sha256 if finding.fingerprint else "",
+            },
+        )
+        taken.append(fingerprint)
+    return taken
 
 
 def public_url(page: Page) -> str:

@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 
 from sanqu.accounts.models import AuditEntry
 from sanqu.publicity import published
-from sanqu.publicity.demo import Tree
+from sanqu.publicity.demo import Tree, publish_reviewed
 from sanqu.publicity.models import ArticlePage, PublishedFingerprint
 from sanqu.publicity.tests.factories import make_article, news_tree
 from sanqu.testing import World
@@ -30,9 +30,10 @@ def locmem_mail(settings) -> None:
 
 @pytest.fixture
 def tree(world: World) -> Tree:
+    tree = news_tree()
     world["city"].email = "city@example.gov.cn"
     world["city"].save()
-    return news_tree()
+    return tree
 
 
 @pytest.fixture
@@ -176,7 +177,17 @@ def test_it_reports_a_page_published_without_the_workflow(world: World, tree: Tr
     assert code == 1
     assert "“未经审核的消息”" in out
     assert "已公开，但没有经过审核的记录（未经审核流程发布）" in out
-    assert AuditEntry.objects.get(action=published.AUDIT_ACTION).detail["kind"] == "unapproved"
+    # The item itself, and the home page, news centre and column that now list it without an approval.
+    kinds = {
+        entry.object_repr: entry.detail["kind"]
+        for entry in AuditEntry.objects.filter(action=published.AUDIT_ACTION)
+    }
+    assert kinds == {
+        "未经审核的消息": "unapproved",
+        "首页": "changed",
+        "新闻中心": "changed",
+        "地方动态": "changed",
+    }
     assert "未经审核的消息" in mail.outbox[0].body
 
 
@@ -249,3 +260,121 @@ def test_it_fetches_from_a_server_on_this_machine(live_server, article: ArticleP
     code, out = check("--url", live_server.url, "--no-report")
     assert code == 1
     assert "篡改的来源" in out
+
+
+def test_it_keeps_the_home_page_news_centre_and_columns_as_approved(world: World, tree: Tree) -> None:
+    for page in (tree.home, tree.news, tree.columns["policy"]):
+        fingerprint = PublishedFingerprint.objects.filter(page=page).first()
+        assert fingerprint is not None and fingerprint.approved_by == world["reviewer"], page.title
+    type(tree.news).objects.filter(pk=tree.news.pk).update(intro="澳门皇冠，在线下注")
+    code, out = check("--no-report")
+    assert code == 1
+    assert "“新闻中心”" in out and "澳门皇冠" in out
+
+
+def test_it_follows_the_lists_when_items_are_approved_and_taken_offline(
+    world: World, tree: Tree, article: ArticlePage, django_capture_on_commit_callbacks
+) -> None:
+    other = make_article(
+        tree.columns["local"], editor=world["editor"], reviewer=world["reviewer"], title="第二条"
+    )
+    assert "第二条" in Client().get(tree.home.url).content.decode()
+    assert check()[0] == 0
+    kinds = set(PublishedFingerprint.objects.filter(page=tree.home).values_list("kind", flat=True))
+    assert kinds == {PublishedFingerprint.Kind.APPROVAL, PublishedFingerprint.Kind.REFRESH}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        other.unpublish(user=world["reviewer"])
+    assert "第二条" not in Client().get(tree.home.url).content.decode()
+    assert check()[0] == 0
+
+
+def test_it_catches_an_item_slipped_into_a_list(tree: Tree, article: ArticlePage, tmp_path: Path) -> None:
+    changed = tmp_path / "publicity"
+    changed.mkdir()
+    original = (TEMPLATES_DIR / "publicity" / "_article_list.html").read_text(encoding="utf-8")
+    (changed / "_article_list.html").write_text(
+        original.replace(
+            '<ul class="news-list">',
+            '<ul class="news-list"><li><a href="http://spam.example.com/">博彩</a></li>',
+        ),
+        encoding="utf-8",
+    )
+    templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    with override_settings(TEMPLATES=templates):
+        code, out = check("--no-report")
+    assert code == 1
+    assert {"“首页”", "“新闻中心”", "“地方动态”"} <= set(re.findall(r"^“[^”]+”", out, re.MULTILINE))
+
+
+def test_a_city_admin_accepts_the_pages_after_a_deployment(
+    world: World, tree: Tree, article: ArticlePage, tmp_path: Path
+) -> None:
+    unreviewed = ArticlePage(
+        title="未经审核的消息",
+        slug="unreviewed",
+        date=dt.date(2018, 7, 11),
+        source="重庆市民政局",
+        body="<p>无</p>",
+    )
+    tree.columns["policy"].add_child(instance=unreviewed)
+    changed = tmp_path / "publicity"
+    changed.mkdir()
+    original = (TEMPLATES_DIR / "publicity" / "public_base.html").read_text(encoding="utf-8")
+    (changed / "public_base.html").write_text(
+        original.replace('<footer class="public-footer">', '<footer class="public-footer"><p>新版页脚</p>'),
+        encoding="utf-8",
+    )
+    templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    with override_settings(TEMPLATES=templates):
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError, match="--by"):
+            call_command("check-published", "--accept", "--by", "leader")
+        code, out = check("--accept", "--by", "city", "--yes")
+        assert code == 1  # the unreviewed item is left for the review
+        assert "已确认 6 个页面。" in out and "1 个页面未确认" in out
+        code, out = check("--no-report")
+        assert code == 1 and "“未经审核的消息”" in out and out.count("\n“") == 0
+        accepted = PublishedFingerprint.objects.filter(page=article).first()
+        assert accepted.kind == PublishedFingerprint.Kind.ACCEPTED and accepted.approved_by == world["city"]
+        assert "新版页脚" in accepted.html
+        entry = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, object_id=str(article.pk)).get()
+        assert entry.actor == world["city"] and entry.detail["previous_sha256"] != entry.detail["sha256"]
+    # Without the new template the old pages are what differs now.
+    assert check("--no-report")[0] == 1
+
+
+def test_the_scheduler_puts_scheduled_news_online_and_checks_the_site(world: World, tree: Tree) -> None:
+    from django.utils import timezone
+    from wagtail.models import Revision
+
+    article = ArticlePage(
+        title="定时发布的消息",
+        slug="scheduled",
+        date=dt.date(2018, 7, 12),
+        source="重庆市民政局",
+        body="<p>明早发布。</p>",
+        go_live_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    publish_reviewed(
+        column=tree.columns["local"], article=article, editor=world["editor"], reviewer=world["reviewer"]
+    )
+    assert not ArticlePage.objects.get(pk=article.pk).live
+    # An hour later (the approved revision and the page say when it goes online):
+    past = timezone.now() - dt.timedelta(minutes=1)
+    revision = Revision.objects.get(object_id=str(article.pk), approved_go_live_at__isnull=False)
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save()
+    ArticlePage.objects.filter(pk=article.pk).update(go_live_at=past)
+
+    out = io.StringIO()
+    call_command("scheduler", "--once", stdout=out)
+    assert ArticlePage.objects.get(pk=article.pk).live
+    assert PublishedFingerprint.objects.filter(page=article, approved_by=world["reviewer"]).exists()
+    assert "已发布页面与审核通过时一致" in out.getvalue()
+
+    ArticlePage.objects.filter(pk=article.pk).update(summary="博彩")
+    call_command("scheduler", "--once", stdout=io.StringIO())
+    assert "定时发布的消息" in mail.outbox[-1].body

@@ -9,17 +9,26 @@ from pathlib import Path
 
 import pytest
 import segno
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, Workflow, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from sanqu.accounts.models import Membership
 from sanqu.accounts.roles import WAGTAIL_GROUPS, Role
 from sanqu.publicity.demo import Tree
 from sanqu.publicity.models import ArticlePage
 from sanqu.publicity.tests.factories import make_article, news_tree
-from sanqu.testing import World
+from sanqu.testing import World, make_user
+
+
+def as_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
 
 SEED_FIRST_LINE = (
     (Path(__file__).resolve().parents[3].parent / "shared" / "seed" / "source-article.txt")
@@ -289,3 +298,73 @@ def test_it_refuses_a_refused_text_in_a_draft_of_a_published_article(
         article.save_revision(user=world["editor"])
     assert "body" in refused.value.error_dict
     assert article.revisions.count() == revisions
+
+
+def edit_form(article: ArticlePage, **changes: object) -> dict[str, object]:
+    """The admin editor's form for the article, as the browser posts it."""
+    fields = {
+        "title": article.title,
+        "slug": article.slug,
+        "date": article.date.isoformat(),
+        "source": article.source,
+        "summary": article.summary,
+        "body": rich_text(article.body),
+        "lead_image": "",
+        "lead_image_caption": "",
+        "comments": inline_formset([]),
+    }
+    return nested_form_data(fields | changes)
+
+
+def test_a_reviewer_cannot_approve_what_she_wrote_herself(
+    world: World, tree: Tree, article: ArticlePage
+) -> None:
+    second = make_user("reviewer2", (Role.REVIEWER, world["reviewer"].memberships.get().region, {}))
+    page = ArticlePage.objects.get(pk=article.pk)
+    page.summary = "审核员自己改的摘要"
+    page.save_revision(user=world["reviewer"])
+    page.get_workflow().start(page, world["reviewer"])
+    state = page.current_workflow_task_state
+    task = state.task.specific
+    assert task.get_actions(page, world["reviewer"]) == []
+    assert not task.get_task_states_user_can_moderate(world["reviewer"]).exists()
+    # Posting the approval from the admin's editor changes nothing.
+    as_client(world["reviewer"]).post(
+        f"/admin/pages/{page.pk}/edit/",
+        edit_form(page, **{"action-workflow-action": "true", "workflow-action-name": "approve"}),
+    )
+    state.refresh_from_db()
+    assert state.status == "in_progress"
+    assert "审核员自己改的摘要" not in Client().get(page.url).content.decode()
+    # Another reviewer decides.
+    assert [name for name, *_ in task.get_actions(page, second)][:2] == ["reject", "approve"]
+    task.on_action(state, second, "approve", comment="")
+    assert "审核员自己改的摘要" in Client().get(page.url).content.decode()
+
+
+def test_a_reviewer_cannot_publish_straight_from_the_admin(world: World, article: ArticlePage) -> None:
+    client = as_client(world["reviewer"])
+    response = client.post(
+        f"/admin/pages/{article.pk}/edit/",
+        edit_form(article, summary="未经审核的摘要", **{"action-publish": "publish"}),
+    )
+    assert response.status_code == 302 and response.url == f"/admin/pages/{article.pk}/edit/"
+    assert "须经审核后发布" in client.get(response.url).content.decode()
+    assert "未经审核的摘要" not in Client().get(article.url).content.decode()
+    assert ArticlePage.objects.get(pk=article.pk).get_latest_revision().content["summary"] == "未经审核的摘要"
+
+    draft = ArticlePage.objects.get(pk=article.pk)
+    draft.unpublish(user=world["reviewer"])
+    response = client.post(
+        f"/admin/bulk/wagtailcore/page/publish/?id={article.pk}&next=http://spam.example.com/",
+        {"include_descendants": ""},
+    )
+    assert response.status_code == 302 and response.url == "/admin/pages/"
+    assert "不能批量发布" in client.get(response.url, follow=True).content.decode()
+    assert not ArticlePage.objects.get(pk=article.pk).live
+
+
+def test_wagtails_starter_groups_and_workflow_are_gone(tree: Tree) -> None:
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
+    assert list(Workflow.objects.values_list("name", flat=True)) == ["新闻审核"]
+    assert tree.home.get_workflow().name == "新闻审核"

@@ -1,7 +1,9 @@
 """`sanqu serve`: the production web server (granian, WSGI), the task worker and the scheduler.
 
-The scheduler sends the reminders about overdue periodic reports at start-up and then every
-`--reminder-interval` seconds (a day by default). Ctrl-C (or SIGTERM) stops them all; if one
+The scheduler (`sanqu scheduler`) sends the reminders about overdue periodic reports, puts approved
+news with a go-live time online and compares the public pages with their approval, each at start-up
+and then at its interval (`--reminder-interval`, a day by default; see the scheduler for the
+others). Ctrl-C (or SIGTERM) stops them all; if one
 stops on its own, the others are stopped too and the command exits with an error, so a
 supervisor notices.
 """
@@ -68,7 +70,9 @@ class Command(BaseCommand):
             commands["worker"] = [sys.executable, "-m", "sanqu.cli", "db_worker", "--interval", "1"]
         if not options["no_scheduler"]:
             interval = str(max(60, options["reminder_interval"]))
-            commands["scheduler"] = [sys.executable, "-m", "sanqu.cli", "remind_reports", "--every", interval]
+            commands["scheduler"] = [
+                sys.executable, "-m", "sanqu.cli", "scheduler", "--reminder-interval", interval,
+            ]  # fmt: skip
         # Each child leads its own process group: Ctrl-C reaches only this command, which stops
         # each group once, and a group that does not stop in time is killed whole (no orphans).
         processes = {
