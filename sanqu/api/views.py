@@ -29,7 +29,7 @@ from sanqu.api.forms import TokenForm
 from sanqu.api.models import ApiToken
 from sanqu.api.serializers import TokenIssued, TokenRequest
 from sanqu.api.throttling import TokenEndpointThrottle
-from sanqu.api.tokens import token_create, token_revoke, tokens_for
+from sanqu.api.tokens import IssuedToken, token_create, token_revoke, tokens_for
 
 
 class AccountLocked(exceptions.APIException):
@@ -89,33 +89,38 @@ class ObtainTokenView(ApiDefaults, APIView):
 # The workbench page "API 令牌": my tokens, make one (shown once), revoke one.
 
 
+# The new key waits in the session for the one page view that shows it (Post/Redirect/Get: reloading
+# the page never makes a second token).
+NEW_TOKEN = "sanqu_api_new_token"  # noqa: S105 - a session key name, not a secret
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = token_create(
+                actor=user, name=form.cleaned_data["name"], origin=ApiToken.Origin.SESSION, request=request
+            )
+        except ValidationError as error:
+            form.add_error("name", error.message_dict.get("name", error.messages))
+        else:
+            request.session[NEW_TOKEN] = {"pk": issued.token.pk, "key": issued.key}
+            return redirect("api:tokens")
+    tokens = list(tokens_for(user).order_by("-created_at", "-id"))
+    new = request.session.pop(NEW_TOKEN, None) if request.method == "GET" else None
     issued = None
-    if request.method == "POST":
-        form = TokenForm(request.POST)
-        if form.is_valid():
-            try:
-                issued = token_create(
-                    actor=user,
-                    name=form.cleaned_data["name"],
-                    origin=ApiToken.Origin.SESSION,
-                    request=request,
-                )
-            except ValidationError as error:
-                form.add_error("name", error.message_dict.get("name", error.messages))
-            else:
-                form = TokenForm()
-    else:
-        form = TokenForm()
+    if new is not None:
+        token = next((token for token in tokens if token.pk == new["pk"]), None)
+        issued = IssuedToken(token=token, key=new["key"]) if token is not None else None
     response = render(
         request,
         "api/tokens.html",
         {
-            "tokens": tokens_for(user).order_by("-created_at", "-id"),
-            "form": form,
+            "tokens": tokens,
+            "form": form if request.method == "POST" else TokenForm(),
             "issued": issued,
             "token_days": settings.SANQU_API_TOKEN_DAYS,
             "nav_section": "api_tokens",
