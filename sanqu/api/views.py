@@ -111,17 +111,17 @@ def token_list(request: HttpRequest) -> HttpResponse:
             return redirect("api:tokens")
     tokens = list(tokens_for(user).order_by("-created_at", "-id"))
     new = request.session.pop(NEW_TOKEN, None) if request.method == "GET" else None
-    issued = None
+    shown: IssuedToken | None = None
     if new is not None:
         token = next((token for token in tokens if token.pk == new["pk"]), None)
-        issued = IssuedToken(token=token, key=new["key"]) if token is not None else None
+        shown = IssuedToken(token=token, key=new["key"]) if token is not None else None
     response = render(
         request,
         "api/tokens.html",
         {
             "tokens": tokens,
             "form": form if request.method == "POST" else TokenForm(),
-            "issued": issued,
+            "issued": shown,
             "token_days": settings.SANQU_API_TOKEN_DAYS,
             "nav_section": "api_tokens",
         },
