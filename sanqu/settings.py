@@ -139,6 +139,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sanqu.sqlite3'}"),
         conn_max_age=env_int("SANQU_DB_CONN_MAX_AGE", 0),
+        # A persistent connection that died with the database server is dropped, not reused.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -34,3 +34,6 @@ urlpatterns += [
     path("site/bulletins/", include("sanqu.bulletins.public_urls")),  # the public archive of bulletins
     path("site/", include(wagtail_urls)),
 ]
+
+# A request that fails while the database is unreachable gets 503 and a page saying so (not a 500).
+handler500 = "sanqu.workbench.errors.request_failed"
