@@ -9,12 +9,12 @@ failure logged and the others still sent). An issued bulletin never changes.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, models, transaction
 from django.http import Http404, HttpRequest
@@ -42,10 +42,12 @@ from sanqu.bulletins.selectors import (
     writable_bulletins,
 )
 from sanqu.lib import clock
-from sanqu.lib.files import random_name
+from sanqu.lib.files import random_name, save_whole
 from sanqu.publicity import guard
 from sanqu.publicity.models import ArticlePage
 from sanqu.regions.models import Region
+
+log = logging.getLogger(__name__)
 
 MAX_ITEMS = 12
 NUMBERING_ATTEMPTS = 5
@@ -259,7 +261,14 @@ def bulletin_issue(
     else:
         raise ValidationError(_("期号分配冲突，请稍后再试。"))
     pdf = render_bulletin_pdf(document_of(locked))
-    locked.pdf.save(random_name("bulletins", "bulletin.pdf"), ContentFile(pdf), save=True)
+    try:
+        save_whole(locked.pdf, random_name("bulletins", "bulletin.pdf"), pdf, save=True)
+    except OSError as error:  # e.g. a full disk: nothing is issued, the number stays free
+        log.exception("bulletin %s: the PDF could not be written", locked.pk)
+        raise ValidationError(
+            _("简报 PDF 无法写入服务器（%(reason)s），本期未签发。请联系系统管理员检查磁盘空间后再签发。")
+            % {"reason": error.strerror or error}
+        ) from error
     audit.record(
         actor=actor,
         action=AuditEntry.Action.UPDATE,

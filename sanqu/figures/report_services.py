@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -26,7 +25,7 @@ from sanqu.figures.models import FigureSnapshot, ReportFile
 from sanqu.figures.report import render_report
 from sanqu.figures.snapshots import can_take, take_snapshot
 from sanqu.lib import clock
-from sanqu.lib.files import random_name
+from sanqu.lib.files import random_name, save_whole
 from sanqu.regions.models import Region
 
 log = logging.getLogger(__name__)
@@ -137,7 +136,7 @@ def run_report(pk: int) -> ReportFile | None:
         log.exception("results report %s failed", pk)
         return _failed(report, _("生成时出错，已记入系统日志。请稍后重试，或联系系统管理员。"))
     try:
-        report.file.save(random_name("reports", f"report.{report.format}"), ContentFile(content), save=False)
+        save_whole(report.file, random_name("reports", f"report.{report.format}"), content, save=False)
     except OSError as error:  # e.g. a full disk
         log.exception("results report %s could not be written", pk)
         return _failed(

@@ -6,6 +6,7 @@ view that audits the read. An upload is recognised by its first bytes, not by it
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,17 @@ def private_file_response(
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     )
     return response
+
+
+def save_whole(field_file: FieldFile, name: str, content: bytes, *, save: bool) -> None:
+    """Store `content` under `name`, or nothing at all: a write that fails part-way (a full disk)
+    raises OSError and leaves no truncated file behind (Django's storage does not remove it)."""
+    from django.core.files.base import ContentFile
+
+    try:
+        field_file.save(name, ContentFile(content), save=save)
+    except OSError:
+        with contextlib.suppress(OSError):
+            field_file.storage.delete(name)
+        field_file.name = None
+        raise
