@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from sanqu.accounts import audit
+from sanqu.accounts import audit, versions
 from sanqu.accounts.models import AuditEntry, Membership, User
 from sanqu.accounts.roles import Role
 
@@ -72,6 +72,7 @@ def audited_save[M: models.Model](
     creating = instance._state.adding
     if not creating:
         _check_in_scope(instance, writable)
+        versions.check(instance)  # nobody else saved it since the page was opened
         before = (
             before if before is not None else snapshot(type(instance)._default_manager.get(pk=instance.pk))
         )

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sanqu.accounts import versions
 from sanqu.accounts.models import User
 from sanqu.accounts.roles import BULLETIN_ISSUE, BULLETIN_SEND, BULLETIN_VIEW
 from sanqu.accounts.services import require_perm
@@ -95,13 +96,14 @@ def _compose(request: HttpRequest, bulletin: Bulletin | None) -> HttpResponse:
                     )
                     messages.success(request, _("已保存简报草稿。"))
                 else:
-                    bulletin_update(
-                        actor=user,
-                        bulletin=bulletin,
-                        data=form.draft_data(),
-                        articles=form.ordered_articles(),
-                        request=request,
-                    )
+                    with versions.expect(bulletin, versions.submitted(request)):
+                        bulletin_update(
+                            actor=user,
+                            bulletin=bulletin,
+                            data=form.draft_data(),
+                            articles=form.ordered_articles(),
+                            request=request,
+                        )
                     messages.success(request, _("已保存修改。"))
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -319,7 +321,8 @@ def recipient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecipientForm(request.POST or None, instance=Recipient.objects.get(pk=recipient.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            recipient_update(actor=user, recipient=recipient, data=form.cleaned_data, request=request)
+            with versions.expect(recipient, versions.submitted(request)):
+                recipient_update(actor=user, recipient=recipient, data=form.cleaned_data, request=request)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanqu.accounts import versions
 from sanqu.accounts.models import User
 from sanqu.accounts.roles import EVALUATE, VIEW_EVALUATION
 from sanqu.accounts.services import require_perm
@@ -161,9 +162,10 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EvaluationEditForm(request.POST)
         if form.is_valid():
             try:
-                services.evaluation_update(
-                    actor=user, evaluation=evaluation, data=form.cleaned_data, request=request
-                )
+                with versions.expect(evaluation, versions.submitted(request)):
+                    services.evaluation_update(
+                        actor=user, evaluation=evaluation, data=form.cleaned_data, request=request
+                    )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

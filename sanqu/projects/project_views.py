@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanqu.accounts import versions
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.roles import VIEW_PROJECT, Role
 from sanqu.accounts.scoping import get_or_404, scope_of
@@ -285,13 +286,14 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ProjectForm(request.POST, request.FILES, **_form_choices(user))
         if form.is_valid():
             try:
-                services.project_update(
-                    actor=user,
-                    project=project,
-                    data=form.terms(),
-                    plan_document=form.cleaned_data["plan_document"],
-                    request=request,
-                )
+                with versions.expect(project, versions.submitted(request)):
+                    services.project_update(
+                        actor=user,
+                        project=project,
+                        data=form.terms(),
+                        plan_document=form.cleaned_data["plan_document"],
+                        request=request,
+                    )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -375,9 +377,10 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_id: int) -> HttpResp
         form = MilestoneForm(request.POST)
         if form.is_valid():
             try:
-                services.milestone_update(
-                    actor=user, milestone=milestone, data=form.cleaned_data, request=request
-                )
+                with versions.expect(milestone, versions.submitted(request)):
+                    services.milestone_update(
+                        actor=user, milestone=milestone, data=form.cleaned_data, request=request
+                    )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanqu.accounts import versions
 from sanqu.accounts.models import User
 from sanqu.accounts.services import require_perm, snapshot
 from sanqu.cases.forms.groups import add_service_errors
@@ -147,9 +148,10 @@ def livelihood_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = LivelihoodProjectForm(request.POST, **_choices(user))
         if form.is_valid():
             try:
-                livelihood_project_update(
-                    actor=user, project=project, data=form.cleaned_data, request=request
-                )
+                with versions.expect(project, versions.submitted(request)):
+                    livelihood_project_update(
+                        actor=user, project=project, data=form.cleaned_data, request=request
+                    )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanqu.accounts import versions
 from sanqu.accounts.models import User
 from sanqu.accounts.roles import CLOSE_ACTION, RECORD_VISIT, VIEW_VISIT
 from sanqu.accounts.services import require_perm, snapshot
@@ -155,7 +156,8 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = VisitForm(request.POST)
         if form.is_valid():
             try:
-                services.visit_update(actor=user, visit=visit, data=form.cleaned_data, request=request)
+                with versions.expect(visit, versions.submitted(request)):
+                    services.visit_update(actor=user, visit=visit, data=form.cleaned_data, request=request)
             except ValidationError as error:
                 add_service_errors(form, error)
                 visit.refresh_from_db()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanqu.accounts import versions
 from sanqu.accounts.services import require_perm, snapshot
 from sanqu.cases.forms.groups import add_service_errors
 from sanqu.training import selectors
@@ -126,7 +127,8 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = CourseForm(request.POST)
         if form.is_valid():
             try:
-                course_update(actor=user, course=course, data=form.cleaned_data, request=request)
+                with versions.expect(course, versions.submitted(request)):
+                    course_update(actor=user, course=course, data=form.cleaned_data, request=request)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -19,6 +19,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanqu.accounts import versions
 from sanqu.accounts.models import User
 from sanqu.accounts.roles import UNMASK, VIEW_VOLUNTEER
 from sanqu.accounts.scoping import scope_of
@@ -168,7 +169,8 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ProfileForm(request.POST, **_profile_choices(user))
         if form.is_valid():
             try:
-                volunteer_update(actor=user, volunteer=volunteer, data=form.cleaned_data, request=request)
+                with versions.expect(volunteer, versions.submitted(request)):
+                    volunteer_update(actor=user, volunteer=volunteer, data=form.cleaned_data, request=request)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

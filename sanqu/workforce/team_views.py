@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanqu.accounts import versions
 from sanqu.accounts.models import User
 from sanqu.accounts.roles import Role
 from sanqu.accounts.scoping import get_or_404, scope_of
@@ -194,7 +195,8 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = _team_form(user, request.POST, editing=True)
         if form.is_valid():
             try:
-                team_update(actor=user, team=team, data=form.cleaned_data, request=request)
+                with versions.expect(team, versions.submitted(request)):
+                    team_update(actor=user, team=team, data=form.cleaned_data, request=request)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -295,3 +296,34 @@ def test_it_shows_a_community_correction_subject_only_to_the_county_officer(
     found = client.get(reverse("beneficiaries"), {"q": subject.id_number})
     if found.status_code == 200:
         assert list(found.context["page"].object_list) == ([subject] if status == 200 else [])
+
+
+def page_version(page: str) -> str:
+    found = re.search(r'<input type="hidden" name="version" value="([0-9a-f]+)">', page)
+    assert found, "the edit page carries the record's version"
+    return found.group(1)
+
+
+def test_two_people_editing_the_same_record_do_not_overwrite_each_other(as_user, world, grandmother) -> None:
+    url = reverse("beneficiary_edit", args=[grandmother.pk])
+    worker, officer = as_user("worker"), as_user("chengkou")
+    worker_version = page_version(worker.get(url).content.decode())
+    officer_version = page_version(officer.get(url).content.decode())
+    assert worker_version == officer_version
+
+    saved = officer.post(url, edit_data(world, grandmother, name="张秀英", version=officer_version))
+    assert saved.status_code == 302
+
+    refused = worker.post(url, edit_data(world, grandmother, name="张桂兰", version=worker_version))
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "这条记录在您打开页面之后已被 chengkou 于" in page and "您的修改没有保存" in page
+    assert 'value="张桂兰"' in page  # what she typed is still there
+    grandmother.refresh_from_db()
+    assert grandmother.name == "张秀英"
+
+    # Having seen it, she submits again from the page she was shown: now hers is saved.
+    again = worker.post(url, edit_data(world, grandmother, name="张桂兰", version=page_version(page)))
+    assert again.status_code == 302
+    grandmother.refresh_from_db()
+    assert grandmother.name == "张桂兰"

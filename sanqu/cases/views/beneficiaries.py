@@ -17,7 +17,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sanqu.accounts import audit
+from sanqu.accounts import audit, versions
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.roles import ADD_SERVICE, UNMASK_BENEFICIARY
 from sanqu.accounts.services import require_perm
@@ -167,9 +167,10 @@ def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = BeneficiaryEditForm(request.POST, user=user, beneficiary=beneficiary)
         if form.is_valid():
             try:
-                beneficiary_update(
-                    actor=user, beneficiary=beneficiary, request=request, **form.service_kwargs()
-                )
+                with versions.expect(beneficiary, versions.submitted(request)):
+                    beneficiary_update(
+                        actor=user, beneficiary=beneficiary, request=request, **form.service_kwargs()
+                    )
             except AlreadyRegistered as error:
                 form.add_error("id_number", error.error_dict["id_number"])
                 if beneficiaries_for(user).filter(pk=error.existing.pk).exists():

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sanqu.accounts import versions
 from sanqu.accounts.models import User
 from sanqu.accounts.services import require_perm
 from sanqu.cases.forms.groups import (
@@ -301,7 +302,10 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             target_groups = data.pop("target_groups")
             try:
-                group_update(actor=user, group=group, data=data, target_groups=target_groups, request=request)
+                with versions.expect(group, versions.submitted(request)):
+                    group_update(
+                        actor=user, group=group, data=data, target_groups=target_groups, request=request
+                    )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

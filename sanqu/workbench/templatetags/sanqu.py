@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
+from django.db import models
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from sanqu.accounts import versions
 
 register = template.Library()
 
@@ -42,3 +48,13 @@ def days_after(day: dt.date | None, today: dt.date | None) -> int | None:
 @register.filter
 def abs_days(value: int | None) -> int:
     return abs(value or 0)
+
+
+@register.simple_tag(takes_context=True)
+def record_version(context: template.Context, record: models.Model | None, form: Any = None) -> SafeString:
+    """The hidden input that carries the record's version on an edit page (sanqu.accounts.versions);
+    nothing on a page that creates a record."""
+    if record is None or record.pk is None:
+        return SafeString("")
+    version = versions.version_for_page(context["request"], form, record)
+    return format_html('<input type="hidden" name="{}" value="{}">', versions.FIELD, version)
