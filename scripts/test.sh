@@ -46,7 +46,7 @@ check_catalogue() {
   saved=$(mktemp)
   cp "$po" "$saved"
   SANQU_ENV=test sanqu makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var -v0
-  missing=$( (msgattrib --untranslated --no-obsolete "$po"; msgattrib --only-fuzzy --no-obsolete "$po") \
+  missing=$( (msgattrib --untranslated --no-obsolete --no-wrap "$po"; msgattrib --only-fuzzy --no-obsolete --no-wrap "$po") \
     | grep -A1 '^msgid "[^"]' | grep '^msgid')
   cp "$saved" "$po"
   rm -f "$saved"
