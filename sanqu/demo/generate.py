@@ -68,6 +68,7 @@ from sanqu.demo.loading import flush_domain_data
 from sanqu.demo.people import FEMALE_CHARACTERS, MALE_CHARACTERS, SURNAMES
 from sanqu.lib import clock, creditcode, idnumber
 from sanqu.lib.bulk import insert_rows
+from sanqu.lib.keys import keyring
 from sanqu.orgs.models import Organisation
 from sanqu.projects.models import ProgrammeYear, ReceivingCounty
 from sanqu.regions.models import Region, RegionCode, Station
@@ -123,6 +124,9 @@ CATEGORIES: dict[str, tuple[float, tuple[int, int], float]] = {
 }
 POOR_SHARE = 0.3  # also registered as a poor household (建档立卡贫困户)
 DISPATCHED_SHARE = 0.3  # workers with a yearly dispatch; the others are local workers
+# Rows written in one transaction (about 80 MB of tuples): few enough commits that SQLite's WAL is
+# not rewriting the same index pages every station, small enough to stay out of swap.
+CHUNK_ROWS = 200_000
 HOURS = [Decimal(n) / 2 for n in range(1, 9)]  # 0.5 … 4.0
 HOUR_WEIGHTS = [10, 22, 22, 18, 12, 8, 5, 3]
 GROUP_HOURS = Decimal("1.5")
@@ -141,6 +145,11 @@ def resolve_size(preset: str | None, **given: Any) -> Size:
         if value < 0 or (value == 0 and spec.name in {"counties", "years", "stations_per_county"}):
             raise CommandError(_("--%(option)s 须为正数。") % {"option": spec.name.replace("_", "-")})
     return size
+
+
+def seal(value: str) -> str:
+    """A sensitive value encrypted as its field stores it (`insert_rows` writes text as it is given)."""
+    return keyring().encrypt(value) if value else value
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -172,6 +181,8 @@ class Rows:
     columns: dict[Any, Sequence[str]]
     ids: Ids
     rows: dict[Any, list[tuple[Any, ...]]] = field(default_factory=dict)
+    # (county id, service type id, day, hours) of the service records among them, for the rollups
+    tallies: list[tuple[int, int, dt.date, Decimal]] = field(default_factory=list)
 
     def add(self, model: Any, *row: Any) -> None:
         """A row whose id the caller took (children point at it)."""
@@ -300,6 +311,7 @@ class Generator:
         self.types_for = self._types_by_category()
         self.years: list[ProgrammeYear] = []
         self.case_serials: dict[tuple[str, int], int] = {}
+        self.pending = Rows(COLUMNS, self.ids)
 
     # Small draws ---------------------------------------------------------------------------------
 
@@ -586,6 +598,8 @@ class Generator:
             )
             for key in done:
                 done[key] += made[key]
+            if last:
+                self.write()
             if last or place.county != places[index + 1].county or time.monotonic() - shown > 10:
                 shown = time.monotonic()
                 self.progress(self.stats.line(place.county.name))
@@ -596,19 +610,26 @@ class Generator:
         return dict(self.stats.counts)
 
     def station(self, place: Place, *, beneficiaries: int, services: int, groups: int) -> dict[str, int]:
-        rows = Rows(COLUMNS, self.ids)
-        work = StationWork(self, place, rows)
+        """Build the station's rows; write them with the stations' before once the chunk is full."""
+        work = StationWork(self, place, self.pending)
         for _n in range(max(beneficiaries, 0)):
             work.beneficiary()
         for _n in range(max(groups, 0) if work.people else 0):
             work.group()
         work.visits(services - work.services)
-        with transaction.atomic():
-            for model, batch in rows.rows.items():
-                self.stats.counts[model._meta.label] += len(batch)
-            self.stats.rows += rows.write()
-            rollups.count_created(work.tallies)
+        if sum(len(rows) for rows in self.pending.rows.values()) >= CHUNK_ROWS:
+            self.write()
         return {"beneficiaries": len(work.people), "services": work.services, "groups": work.group_count}
+
+    def write(self) -> None:
+        """The pending rows and their service rollups, in one transaction."""
+        pending = self.pending
+        with transaction.atomic():
+            for model, batch in pending.rows.items():
+                self.stats.counts[model._meta.label] += len(batch)
+            self.stats.rows += pending.write()
+            rollups.count_created(pending.tallies)
+        pending.tallies = []
 
 
 @dataclass
@@ -634,7 +655,6 @@ class StationWork:
         self.by_category: dict[str, list[Served]] = defaultdict(list)
         self.services = 0
         self.group_count = 0
-        self.tallies: list[tuple[int, int, dt.date, Decimal]] = []
         self.categories = list(CATEGORIES)
         self.shares = [share for share, _ages, _men in CATEGORIES.values()]
 
@@ -670,7 +690,7 @@ class StationWork:
             session,
             county,
         )
-        self.tallies.append((county, kind, day, hours))
+        self.rows.tallies.append((county, kind, day, hours))
         self.services += 1
 
     def worker(self, usual: Worker) -> Worker:
@@ -717,12 +737,12 @@ class StationWork:
             Beneficiary,
             person.id,
             g.name(male=male, surname=surname),
-            number,
+            seal(number),
             beneficiary_id_hash(number),
             idnumber.sex(number),
             born,
-            g.phone() if adult and rng.random() < 0.6 else "",
-            f"{region.name}{rng.randint(1, 11)}组{rng.randint(1, 90)}号",
+            seal(g.phone() if adult and rng.random() < 0.6 else ""),
+            seal(f"{region.name}{rng.randint(1, 11)}组{rng.randint(1, 90)}号"),
             region.pk,
             self.place.station.pk,
             worker.id,
@@ -730,8 +750,8 @@ class StationWork:
             registered,
             "guardian" if child else "self",
             *guardian,
-            health,
-            correction,
+            seal(health),
+            seal(correction),
         )
         for code in groups:
             self.rows.new(BENEFICIARY_TARGETS, person.id, g.groups[code])
