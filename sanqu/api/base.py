@@ -7,6 +7,11 @@ everything under it, through `region_field`), `?date_from` / `?date_to` (on `dat
 a database error). Writes validate the request with `write_serializer_class` and hand the clean
 values to the resource's `create_record` / `update_record` / `delete_record`, which call the app's
 service functions (permission, scope, rules, audit): never `serializer.save()`.
+
+Optimistic locking (sanqu.accounts.versions): a resource that updates sends `ETag: "<version>"` with a
+record; a PATCH carrying `If-Match: "<version>"` runs its service inside `versions.expect`, so
+`audited_save` refuses it when someone saved the record since (412, see errors.py). Without
+If-Match an update is not checked, as before.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from django.core.validators import RegexValidator
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -30,6 +37,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from sanqu.accounts import versions
 from sanqu.accounts.models import User
 from sanqu.api.authentication import TokenAuthentication
 from sanqu.api.errors import FormParser, JSONParser
@@ -195,7 +203,40 @@ class ScopedAutoSchema(AutoSchema):
             self.view, "unmask_class", None
         ):
             extra.append(self.view.unmask_class)
+        if getattr(self.view, "action", None) == "partial_update":
+            extra.append(IF_MATCH)
         return extra
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=gettext_lazy(
+        '取回记录时的 ETag（例如 "3f2a…"）：记录在此之后被他人修改时不保存，返回 412。不填则不检查。'
+    ),
+)
+
+
+def if_match(request: Request) -> list[str] | None:
+    """The versions an If-Match header accepts; None when it is absent or `*` (no check)."""
+    header = request.headers.get("If-Match", "")[:1000].strip()
+    if not header:
+        return None
+    tags: list[str] = []
+    for part in header.split(","):
+        part = part.strip()
+        if part == "*":
+            return None
+        tag = part.removeprefix("W/").strip().strip('"')
+        if tag:
+            tags.append(tag[:64])
+    return tags
+
+
+def etag(record: Model) -> str:
+    return f'"{versions.version_of(record)}"'
 
 
 # The base viewset ---------------------------------------------------------------------------------
@@ -211,6 +252,7 @@ class ScopedViewSet(ApiDefaults, GenericViewSet):
     status_field: ClassVar[str | None] = None
     write_serializer_class: ClassVar[type[serializers.Serializer] | None] = None
     unmask_class: ClassVar[type[serializers.Serializer] | None] = None
+    view_perm: ClassVar[str | None] = None  # a role without it reads nothing here (403), as on the pages
     lookup_value_regex = PK_PATTERN
     pagination_class = Pagination
     schema = ScopedAutoSchema()
@@ -245,7 +287,12 @@ class ScopedViewSet(ApiDefaults, GenericViewSet):
 
     # Reading.
 
+    def check_view_perm(self) -> None:
+        if self.view_perm and not self.actor.has_perm(self.view_perm):
+            raise exceptions.PermissionDenied
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.check_view_perm()
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         records = list(page) if page is not None else list(queryset)
@@ -254,9 +301,13 @@ class ScopedViewSet(ApiDefaults, GenericViewSet):
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.check_view_perm()
         record = self.get_object()
         self.before_output([record])
-        return Response(self.get_serializer(record).data)
+        response = Response(self.get_serializer(record).data)
+        if isinstance(self, UpdateRecord):
+            response["ETag"] = etag(record)
+        return response
 
     def before_output(self, records: Sequence[Any]) -> None:
         """A hook run on the records about to be shown (unmasking writes its audit entries here)."""
@@ -286,12 +337,29 @@ class CreateRecord:
 
 
 class UpdateRecord:
-    """PATCH a record (the fields sent): `update_record(record, values)` calls the update service."""
+    """PATCH a record (the fields sent): `update_record(record, values)` calls the update service.
+
+    With `If-Match`, the service runs expecting the record at that version (412 when it changed).
+    """
 
     def partial_update(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
-        record = self.update_record(record, self.write_values(partial=True))
-        return Response(self.get_serializer(record).data)
+        values = self.write_values(partial=True)
+        tags = if_match(request)
+        if tags is None:
+            record = self.update_record(record, values)
+        else:
+            current = versions.version_of(record)
+            # A tag that no version can have ("-") when none was given: If-Match "" never matches.
+            expected = current if current in tags else (tags[0] if tags else "-")
+            with transaction.atomic(), versions.expect(record, expected):
+                versions.check(record)  # a stale version is 412 before any rule of the service is asked
+                record = self.update_record(record, values)
+        response = Response(self.get_serializer(record).data)
+        stored = type(record)._default_manager.filter(pk=record.pk).first()
+        if stored is not None:
+            response["ETag"] = etag(stored)
+        return response
 
     def update_record(self, record: Any, values: dict[str, Any]) -> Any:
         raise NotImplementedError

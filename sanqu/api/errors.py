@@ -1,7 +1,8 @@
 """Every 4xx of the API is JSON: `{"detail": "…", "errors": {"field": ["…"]}}`, in the user's language.
 
 The exception handler turns the service functions' Django ValidationError into field errors (400)
-and PermissionDenied into 403; Http404 stays 404 (out of scope and absent look the same). Request
+(but a version conflict of optimistic locking into 412) and PermissionDenied into 403; Http404
+stays 404 (out of scope and absent look the same). Request
 bodies above SANQU_API_MAX_BODY bytes are refused with 413 before they are read, by the parsers.
 """
 
@@ -22,6 +23,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from sanqu.accounts import versions
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 
@@ -42,6 +46,14 @@ def _messages() -> dict[type[exceptions.APIException], str]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, versions.Conflict):
+        # If-Match named a version the record no longer has: nothing was written (412, with the current ETag).
+        set_rollback()
+        response = Response(
+            {"detail": " ".join(exc.messages), "errors": {}}, status=status.HTTP_412_PRECONDITION_FAILED
+        )
+        response["ETag"] = f'"{exc.current}"'
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, DjangoPermissionDenied) and exc.args:

@@ -26,6 +26,7 @@ ERRORS = {
     "415": "Unsupported media type.",
     "429": "Too many requests.",
 }
+UPDATE_ERRORS = {"412": "If-Match named a version the record no longer has: someone saved it since."}
 
 
 def only_api(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:
@@ -41,7 +42,8 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
-            for code, description in ERRORS.items():
+            codes = {**ERRORS, **(UPDATE_ERRORS if method in ("put", "patch") else {})}
+            for code, description in codes.items():
                 responses.setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": reference}}}
                 )
