@@ -759,11 +759,11 @@ class StationWork:
         self.by_category[category].append(person)
         cases = int(g.size.cases_per_beneficiary)
         cases += rng.random() < g.size.cases_per_beneficiary - cases
-        opened = registered
+        after: dt.date | None = registered
         for _n in range(cases):
-            opened = CaseWork(self, person, opened).run()
-            if opened is None:
+            if after is None:
                 break
+            after = CaseWork(self, person, after).run()
 
     def visits(self, count: int) -> None:
         """Services outside cases and groups: home visits, talks, help with applications."""
@@ -1090,11 +1090,11 @@ def reset() -> None:
     `flush_domain_data` then removes the rest, as `sanqu demo --reset` does.
     """
     with transaction.atomic():
-        SupervisionSession.cases.through._default_manager.all()._raw_delete(connection.alias)  # type: ignore[attr-defined]
+        SupervisionSession.cases.through._default_manager.all()._raw_delete(connection.alias)
         VolunteerService.objects.filter(group_session__isnull=False).update(group_session=None)
         for model in GENERATED:
             model._default_manager.all()._raw_delete(connection.alias)
-        ServiceRollup.objects.all()._raw_delete(connection.alias)  # type: ignore[attr-defined]
+        ServiceRollup.objects.all()._raw_delete(connection.alias)
         flush_domain_data()
 
 
