@@ -190,7 +190,7 @@ def status_filters(choices: Any) -> type[ListFilters]:
 
 class ScopedAutoSchema(AutoSchema):
     def get_request_serializer(self) -> Any:
-        write = getattr(self.view, "write_serializer_class", None)
+        write = getattr(self.view, "get_write_serializer_class", lambda: None)()
         if write is not None and self.method in ("POST", "PATCH", "PUT"):
             return write
         return super().get_request_serializer()
@@ -312,12 +312,15 @@ class ScopedViewSet(ApiDefaults, GenericViewSet):
     def before_output(self, records: Sequence[Any]) -> None:
         """A hook run on the records about to be shown (unmasking writes its audit entries here)."""
 
+    def get_write_serializer_class(self) -> type[serializers.Serializer] | None:
+        """The request body's serializer for the current action (one for every write unless overridden)."""
+        return self.write_serializer_class
+
     def write_values(self, *, partial: bool) -> dict[str, Any]:
         """The request body validated by the resource's write serializer (a 400 names each bad field)."""
-        assert self.write_serializer_class is not None  # noqa: S101 - only resources that write call this
-        serializer = self.write_serializer_class(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
-        )
+        write = self.get_write_serializer_class()
+        assert write is not None  # noqa: S101 - only resources that write call this
+        serializer = write(data=self.request.data, partial=partial, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

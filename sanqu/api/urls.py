@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from sanqu.api import views
 from sanqu.api.errors import not_found
+from sanqu.api.resources.beneficiaries import BeneficiaryViewSet
 from sanqu.api.resources.dispatches import DispatchViewSet
 from sanqu.api.resources.figures import FiguresView
 from sanqu.api.resources.organisations import OrganisationViewSet
@@ -21,6 +22,7 @@ router.register("stations", StationViewSet, basename="station")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("persons", PersonViewSet, basename="person")
 router.register("dispatches", DispatchViewSet, basename="dispatch")
+router.register("beneficiaries", BeneficiaryViewSet, basename="beneficiary")
 
 v1: list[URLPattern | URLResolver] = [
     path("token/", views.ObtainTokenView.as_view(), name="token"),

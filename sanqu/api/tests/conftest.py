@@ -25,3 +25,12 @@ def api(world: World):
         return client
 
     return client_for
+
+
+@pytest.fixture
+def casework(world: World, settings):
+    """Beneficiaries, cases, services and groups in 城口 and 万州, on the case-work tests' day."""
+    from sanqu.api.tests.casework import TODAY, build_casework
+
+    settings.SANQU_TODAY = TODAY
+    return build_casework(world)
