@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -104,12 +106,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "sanqu.publicity.csp.PublicSiteCSPMiddleware",  # a stricter policy for the public site (/site/)
     "sanqu.accounts.admin_views_csp.AdminInlineScriptNonceMiddleware",
     "sanqu.accounts.middleware.IdleTimeoutMiddleware",
+    "sanqu.accounts.two_factor.RequireTwoFactorMiddleware",  # staff roles give a TOTP code after the password
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -181,6 +185,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 SANQU_IDLE_TIMEOUT = env_int("SANQU_IDLE_TIMEOUT_SECONDS", 30 * 60)
+# TOTP two-factor sign-in for the staff roles (sanqu.accounts.two_factor): on outside development.
+SANQU_REQUIRE_2FA = env_bool("SANQU_REQUIRE_2FA", not DEVELOPMENT)
+OTP_TOTP_ISSUER = "三区 Sanqu"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

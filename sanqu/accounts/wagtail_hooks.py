@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from sanqu.accounts.admin_home import RegistriesPanel
+from sanqu.accounts.two_factor_admin import TwoFactorIndexView, TwoFactorResetView, is_city_admin
 from sanqu.accounts.viewsets import AuditEntryViewSet, MembershipViewSet
 from sanqu.incentives.viewsets import IncentivePolicyViewSet
 from sanqu.orgs.viewsets import OrganisationViewSet
@@ -65,3 +66,21 @@ def workbench_menu_item() -> MenuItem:
 @hooks.register("construct_homepage_panels")
 def registries_panel(request: HttpRequest, panels: list[Any]) -> None:
     panels.insert(0, RegistriesPanel(request))
+
+
+@hooks.register("register_admin_urls")
+def two_factor_urls() -> list[Any]:
+    return [
+        path("two-factor/", TwoFactorIndexView.as_view(), name="two_factor_admin"),
+        path("two-factor/<int:pk>/reset/", TwoFactorResetView.as_view(), name="two_factor_admin_reset"),
+    ]
+
+
+class CityAdminMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return is_city_admin(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def two_factor_menu_item() -> MenuItem:
+    return CityAdminMenuItem(_("两步验证"), reverse("two_factor_admin"), icon_name="key", order=900)
