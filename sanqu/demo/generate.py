@@ -278,13 +278,15 @@ class Stats:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     rows: int = 0
 
-    def line(self, what: str) -> str:
+    def line(self, what: str, pending: int) -> str:
+        """Rows made so far (written, and built for the next write) and the rate."""
+        rows = self.rows + pending
         seconds = max(time.monotonic() - self.started, 1e-6)
         return _("%(what)s：累计 %(rows)s 行，%(seconds).0f 秒，%(rate)s 行/秒") % {
             "what": what,
-            "rows": f"{self.rows:,}",
+            "rows": f"{rows:,}",
             "seconds": seconds,
-            "rate": f"{self.rows / seconds:,.0f}",
+            "rate": f"{rows / seconds:,.0f}",
         }
 
 
@@ -602,7 +604,8 @@ class Generator:
                 self.write()
             if last or place.county != places[index + 1].county or time.monotonic() - shown > 10:
                 shown = time.monotonic()
-                self.progress(self.stats.line(place.county.name))
+                pending = sum(len(rows) for rows in self.pending.rows.values())
+                self.progress(self.stats.line(place.county.name, pending))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(self.ids.next)):
