@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from sanqu.api import views
 from sanqu.api.errors import not_found
 from sanqu.api.resources.beneficiaries import BeneficiaryViewSet
+from sanqu.api.resources.cases import CaseViewSet
 from sanqu.api.resources.dispatches import DispatchViewSet
 from sanqu.api.resources.figures import FiguresView
 from sanqu.api.resources.organisations import OrganisationViewSet
@@ -23,6 +24,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("persons", PersonViewSet, basename="person")
 router.register("dispatches", DispatchViewSet, basename="dispatch")
 router.register("beneficiaries", BeneficiaryViewSet, basename="beneficiary")
+router.register("cases", CaseViewSet, basename="case")
 
 v1: list[URLPattern | URLResolver] = [
     path("token/", views.ObtainTokenView.as_view(), name="token"),
