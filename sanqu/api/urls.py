@@ -11,9 +11,11 @@ from sanqu.api.resources.beneficiaries import BeneficiaryViewSet
 from sanqu.api.resources.cases import CaseViewSet
 from sanqu.api.resources.dispatches import DispatchViewSet
 from sanqu.api.resources.figures import FiguresView
+from sanqu.api.resources.groups import GroupViewSet
 from sanqu.api.resources.organisations import OrganisationViewSet
 from sanqu.api.resources.people import PersonViewSet
 from sanqu.api.resources.regions import RegionViewSet, StationViewSet
+from sanqu.api.resources.services import ServiceRecordViewSet
 
 app_name = "api"
 
@@ -25,6 +27,8 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("dispatches", DispatchViewSet, basename="dispatch")
 router.register("beneficiaries", BeneficiaryViewSet, basename="beneficiary")
 router.register("cases", CaseViewSet, basename="case")
+router.register("service-records", ServiceRecordViewSet, basename="service-record")
+router.register("groups", GroupViewSet, basename="group")
 
 v1: list[URLPattern | URLResolver] = [
     path("token/", views.ObtainTokenView.as_view(), name="token"),
