@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import struct
 import subprocess
 import tarfile
@@ -473,7 +474,7 @@ def _sqlite_restore(database: Database, staged_file: Path) -> None:
         finally:
             source.close()
             target.close()
-        os.chmod(temporary, 0o600)
+        os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o600)
         if path.exists():
             # Fold the write-ahead log into the old file, so no -wal of the old database stays
             # behind to be read as if it belonged to the restored one.

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry
 from sanqu.lib.backup import AuthenticationFailed, BackupError, Database, peek_header, restore_backup
-from sanqu.lib.keys import MissingBackupKey, backup_key
+from sanqu.lib.keys import MissingBackupKey, backup_key, keyring
+from sanqu.lib.rotation import key_ids_in_use
 
 
 class Command(BaseCommand):
@@ -69,7 +70,14 @@ class Command(BaseCommand):
                 "os_user": getpass.getuser(),
             },
         )
-        self.stdout.write(_("已恢复数据库和上传文件。请确认字段密钥与备份时相同，再启动站点。"))
+        self.stdout.write(_("已恢复数据库和上传文件。"))
+        known = keyring().keys
+        missing = {key_id: count for key_id, count in key_ids_in_use().items() if key_id not in known}
+        if missing:
+            self.stderr.write(
+                _("有 %(count)s 个加密值的字段密钥（%(keys)s）不在当前密钥中：启动站点前请把它们加回。")
+                % {"count": sum(missing.values()), "keys": "、".join(sorted(missing))}
+            )
 
     def confirm(self) -> bool:
         self.stdout.write(
