@@ -14,6 +14,7 @@ from sanqu.api.resources.figures import FiguresView
 from sanqu.api.resources.groups import GroupViewSet
 from sanqu.api.resources.organisations import OrganisationViewSet
 from sanqu.api.resources.people import PersonViewSet
+from sanqu.api.resources.projects import ProjectViewSet, ReportViewSet
 from sanqu.api.resources.regions import RegionViewSet, StationViewSet
 from sanqu.api.resources.services import ServiceRecordViewSet
 
@@ -29,6 +30,8 @@ router.register("beneficiaries", BeneficiaryViewSet, basename="beneficiary")
 router.register("cases", CaseViewSet, basename="case")
 router.register("service-records", ServiceRecordViewSet, basename="service-record")
 router.register("groups", GroupViewSet, basename="group")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("reports", ReportViewSet, basename="report")
 
 v1: list[URLPattern | URLResolver] = [
     path("token/", views.ObtainTokenView.as_view(), name="token"),

@@ -337,7 +337,7 @@ class CaseFilters(status_filters(Case.Status.choices)):  # type: ignore[misc]
     )
 
 
-def _stage(request: type[serializers.Serializer], summary: str, code: int = 201) -> Any:
+def _stage(request: type[serializers.Serializer], summary: Any, code: int = 201) -> Any:
     return extend_schema(request=request, responses={code: CaseSerializer}, summary=summary)
 
 
