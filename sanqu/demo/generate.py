@@ -68,7 +68,6 @@ from sanqu.demo.loading import flush_domain_data
 from sanqu.demo.people import FEMALE_CHARACTERS, MALE_CHARACTERS, SURNAMES
 from sanqu.lib import clock, creditcode, idnumber
 from sanqu.lib.bulk import insert_rows
-from sanqu.lib.keys import keyring
 from sanqu.orgs.models import Organisation
 from sanqu.projects.models import ProgrammeYear, ReceivingCounty
 from sanqu.regions.models import Region, RegionCode, Station
@@ -145,11 +144,6 @@ def resolve_size(preset: str | None, **given: Any) -> Size:
         if value < 0 or (value == 0 and spec.name in {"counties", "years", "stations_per_county"}):
             raise CommandError(_("--%(option)s 须为正数。") % {"option": spec.name.replace("_", "-")})
     return size
-
-
-def seal(value: str) -> str:
-    """A sensitive value encrypted as its field stores it (`insert_rows` writes text as it is given)."""
-    return keyring().encrypt(value) if value else value
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -740,12 +734,12 @@ class StationWork:
             Beneficiary,
             person.id,
             g.name(male=male, surname=surname),
-            seal(number),
+            number,
             beneficiary_id_hash(number),
             idnumber.sex(number),
             born,
-            seal(g.phone() if adult and rng.random() < 0.6 else ""),
-            seal(f"{region.name}{rng.randint(1, 11)}组{rng.randint(1, 90)}号"),
+            g.phone() if adult and rng.random() < 0.6 else "",
+            f"{region.name}{rng.randint(1, 11)}组{rng.randint(1, 90)}号",
             region.pk,
             self.place.station.pk,
             worker.id,
@@ -753,8 +747,8 @@ class StationWork:
             registered,
             "guardian" if child else "self",
             *guardian,
-            seal(health),
-            seal(correction),
+            health,
+            correction,
         )
         for code in groups:
             self.rows.new(BENEFICIARY_TARGETS, person.id, g.groups[code])

@@ -37,7 +37,14 @@ _AS_IS = {
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     """None for values sent as they are; else the field's own conversion, remembered per value (a
-    ledger's dates and hours repeat, so each distinct one is converted once)."""
+    ledger's dates and hours repeat, so each distinct one is converted once).
+
+    A field class of our own (`EncryptedTextField` reports itself as a TextField) always goes
+    through its conversion, value by value: an encrypted value must be encrypted, under a fresh
+    nonce each time."""
+    own = not type(field).__module__.startswith("django.")
+    if own:
+        return lambda value: field.get_db_prep_save(value, connection)
     if field.get_internal_type() in _AS_IS:
         return None
     converted: dict[Any, Any] = {}
