@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,11 +69,12 @@ def imports_for(user: User) -> models.QuerySet[LedgerImport]:
 
 
 def get_import_for_user(user: User, pk: int) -> LedgerImport:
-    """One entry the user reads; 404 otherwise (never saying whether it exists)."""
+    """One entry the user reads; 404 otherwise (never saying whether it exists). An import whose
+    worker died is marked as interrupted first (see `mark_if_interrupted`)."""
     found = imports_for(user).filter(pk=pk).first()
     if found is None:
         raise Http404
-    return found
+    return mark_if_interrupted(found)
 
 
 # Progress, outside the import's transaction
@@ -83,13 +85,32 @@ def _progress_key(pk: int) -> str:
 
 
 def report_progress(pk: int, done: int, total: int) -> None:
-    caches[PROGRESS_CACHE].set(_progress_key(pk), (done, total))
+    caches[PROGRESS_CACHE].set(_progress_key(pk), (done, total, time.time()))
 
 
 def read_progress(entry: LedgerImport) -> tuple[int, int] | None:
     """(rows checked, rows in the file) of a running import; None before the file has been read."""
     found = caches[PROGRESS_CACHE].get(_progress_key(entry.pk))
-    return tuple(found) if found else None
+    return (found[0], found[1]) if found and found[1] else None
+
+
+# Interrupted imports: the worker was killed (a restart, a crash, the machine going down) while an
+# import ran. Its transaction never committed, so the database holds nothing of it; only its entry
+# still says 检查中. An import that has shown no sign of life (a progress report, or its start) for
+# this long is marked as interrupted, and the user runs it again.
+INTERRUPTED_AFTER_SECONDS = 15 * 60
+
+
+def mark_if_interrupted(entry: LedgerImport, *, now: float | None = None) -> LedgerImport:
+    if entry.status != LedgerImport.Status.RUNNING:
+        return entry
+    found = caches[PROGRESS_CACHE].get(_progress_key(entry.pk))
+    last = found[2] if found and len(found) > 2 else entry.imported_at.timestamp()
+    if (now if now is not None else time.time()) - last < INTERRUPTED_AFTER_SECONDS:
+        return entry
+    return _failed(
+        entry, _("导入进行中被中断（服务重启或进程退出），数据库未作任何改动。请重新上传文件导入。")
+    )
 
 
 # Writes
@@ -213,6 +234,7 @@ def run_import(pk: int) -> LedgerImport | None:
             return None
         entry.status = LedgerImport.Status.RUNNING
         entry.save(update_fields=["status"])
+    report_progress(pk, 0, 0)  # a first sign of life, before the file is read
     try:
         with entry.file.open("rb") as handle:
             data = handle.read()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.cache import caches
@@ -15,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from sanqu.accounts.models import AuditEntry
+from sanqu.ledgers import import_services
 from sanqu.ledgers.import_services import importable_kinds_for, report_progress, run_import
 from sanqu.ledgers.import_tasks import run_ledger_import
 from sanqu.ledgers.models import LedgerImport
@@ -310,3 +313,48 @@ def test_a_clean_preview_has_no_error_copy(as_user: Any) -> None:
     preview = uploaded(client, ledger(*GOOD))
     assert client.get(reverse("ledger_import_errors", args=[preview.pk])).status_code == 404
     assert caches["progress"].get(f"ledger-import:{preview.pk}") is None  # cleared when done
+
+
+class Killed(BaseException):
+    """The worker process dying in the middle of the import (not an error the import could catch)."""
+
+
+def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_runs_again(
+    as_user: Any, world: World
+) -> None:
+    client = as_user("chengkou")
+    before = Organisation.objects.count()
+    preview = uploaded(client, ledger(*GOOD))
+    client.post(reverse("ledger_import_commit", args=[preview.pk]), {"valid_only": "0"})
+    entry = LedgerImport.objects.latest("id")
+
+    real_save = Organisation.save
+    saved: list[str] = []
+
+    def dies_on_the_second_row(self: Organisation, *args: Any, **kwargs: Any) -> None:
+        if saved:
+            raise Killed
+        real_save(self, *args, **kwargs)
+        saved.append(self.name)
+
+    with mock.patch.object(Organisation, "save", dies_on_the_second_row), pytest.raises(Killed):
+        run_import(entry.pk)
+    assert saved, "the first row was written before the worker died"
+    assert Organisation.objects.count() == before  # rolled back with the transaction
+    entry.refresh_from_db()
+    assert entry.status == LedgerImport.Status.RUNNING  # nobody was left to say otherwise
+
+    # Still within its time: the page keeps following it.
+    assert "hx-trigger" in page_of(client, entry)
+    # Fifteen minutes without a sign of life: the page says it was interrupted, nothing was written.
+    later = time.time() + import_services.INTERRUPTED_AFTER_SECONDS + 1
+    with mock.patch.object(import_services.time, "time", return_value=later):
+        page = page_of(client, entry)
+    assert "导入进行中被中断" in page and "数据库未作任何改动" in page
+    entry.refresh_from_db()
+    assert entry.status == LedgerImport.Status.FAILED
+
+    # Run again: the same file goes in whole.
+    again = uploaded(client, ledger(*GOOD))
+    result = committed(client, again)
+    assert result.outcome == "committed" and Organisation.objects.count() == before + 2
