@@ -1,5 +1,5 @@
 # The two commands of the README, and the ones people expect beside them.
-.PHONY: run test lint setup bench
+.PHONY: run test lint setup bench fuzz
 
 run:  ## set up and serve the platform with the demo data on http://127.0.0.1:8000
 	@bash scripts/run.sh
@@ -15,3 +15,6 @@ setup:  ## install everything the tests need, run nothing
 
 bench:  ## set up and run the benchmarks (BENCH=figures for one; BENCH_OPTIONS="--db sqlite --repeat 3")
 	@bash scripts/bench.sh $(BENCH) $(BENCH_OPTIONS)
+
+fuzz:  ## fuzz the parsers and the publishing guard for longer than make test does
+	@bash scripts/test.sh fuzz

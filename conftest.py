@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
@@ -8,7 +10,9 @@ from sanqu.testing import World, build_world
 
 # Property tests judge correctness, not speed: a busy 2-core machine must not fail them on time.
 hypothesis_settings.register_profile("sanqu", deadline=None)
-hypothesis_settings.load_profile("sanqu")
+# `make fuzz`: the fuzzing properties for longer, with new examples on every run.
+hypothesis_settings.register_profile("fuzz", deadline=None, max_examples=20_000, derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "sanqu"))
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 # make test: set up, then the whole suite: ruff, mypy, the tests on SQLite, the tests on
 # PostgreSQL (a throwaway cluster on 127.0.0.1, stopped afterwards) and the browser tests in
 # Chromium. Every step runs; the exit status is non-zero if any failed.
-# Usage: scripts/test.sh [lint|sqlite|postgres|browser]...   (default: all)
+# Usage: scripts/test.sh [lint|sqlite|postgres|browser|fuzz]...   (default: all but fuzz)
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" test || exit 1
 set +e
@@ -66,6 +66,10 @@ for name in "${steps[@]}"; do
       mypy sanqu || failed+=(mypy)
       step "English catalogue complete"
       check_catalogue || failed+=(catalogue)
+      ;;
+    fuzz)
+      step "Fuzzing (hypothesis, profile fuzz)"
+      HYPOTHESIS_PROFILE=fuzz python -m pytest -q -p no:randomly sanqu/lib/tests/test_fuzz.py || failed+=(fuzz)
       ;;
     sqlite)
       step "Tests on SQLite"
