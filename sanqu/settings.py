@@ -281,6 +281,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StationKindEnum": "sanqu.regions.models.Station.Kind",
         "OrganisationKindEnum": "sanqu.orgs.models.Organisation.Kind",
+        "GoalAttainmentLevelEnum": "sanqu.cases.models.GoalAttainment.Level",
+        "CaseStatusEnum": "sanqu.cases.models.Case.Status",
+        "CasePlanStatusEnum": "sanqu.cases.models.CasePlan.Status",
+        "ClosureStatusEnum": "sanqu.cases.models.Closure.Status",
+        "ReferralStatusEnum": "sanqu.cases.models.Referral.Status",
+        "PeriodicReportStatusEnum": "sanqu.projects.models.PeriodicReport.Status",
+        "DispatchStatusEnum": "sanqu.workforce.models.Dispatch.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -26,7 +26,7 @@ from sanqu.accounts.roles import Role
 from sanqu.accounts.services import apply, audited_save, require_perm, snapshot
 from sanqu.cases.models import Beneficiary, Group, GroupAttendance, GroupMember, GroupSession, TargetGroup
 from sanqu.cases.selectors.beneficiaries import beneficiaries_for
-from sanqu.cases.selectors.groups import groups_for, writable_groups
+from sanqu.cases.selectors.groups import groups_for, places_for, writable_groups
 from sanqu.lib import clock
 from sanqu.regions.models import Region, Station
 from sanqu.workforce.models import Person
@@ -60,12 +60,16 @@ def own_person(actor: User) -> Person | None:
 
 
 def check_place(*, actor: User, region: Region, station: Station | None, worker: Person) -> Region:
-    """The county of the place; the station must lie in it and the worker be someone the actor sees."""
+    """The county of the place; the place must be one where the actor records field work (the form
+    offers no other, and no other caller may pass one), the station must lie in its county and the
+    worker be someone the actor sees."""
+    if not people_for(actor).filter(pk=worker.pk).exists():
+        raise PermissionDenied
+    if not places_for(actor).filter(pk=region.pk).exists():
+        raise ValidationError({"region": _("只能在您负责的乡镇或村（社区）开展。")})
     county = county_of(region)
     if station is not None and not station.region.path.startswith(county.path):
         raise ValidationError({"station": _("服务站点须在开展地点所在的区县内。")})
-    if not people_for(actor).filter(pk=worker.pk).exists():
-        raise PermissionDenied
     return county
 
 

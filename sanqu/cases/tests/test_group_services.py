@@ -234,3 +234,26 @@ def test_it_does_not_create_the_same_group_twice(world: World) -> None:
     with pytest.raises(ValidationError):
         create()
     assert Group.objects.count() == 1
+
+
+def test_a_worker_cannot_plan_a_group_or_activity_in_another_county(world: World) -> None:
+    from sanqu.cases.models import CommunityActivity
+    from sanqu.cases.services.community import community_activity_record
+    from sanqu.regions.models import Region
+
+    township = Region.objects.create(
+        code="500101001", name="高笋塘街道", level=Region.Level.TOWNSHIP, parent=world.wanzhou
+    )
+    with pytest.raises(ValidationError) as refused:
+        group_create(actor=world["worker"], name="外县小组", purpose="x", region=township, started_on=TODAY)
+    assert refused.value.message_dict["region"] == ["只能在您负责的乡镇或村（社区）开展。"]
+    with pytest.raises(ValidationError):
+        community_activity_record(
+            actor=world["worker"],
+            name="外县活动",
+            kind=CommunityActivity.Kind.choices[0][0],
+            held_on=TODAY,
+            region=township,
+            headcounts={},
+        )
+    assert not Group.objects.exists()
