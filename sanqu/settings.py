@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "sanqu.accounts.admin_views_csp.AdminInlineScriptNonceMiddleware",
     "sanqu.accounts.middleware.IdleTimeoutMiddleware",
     "sanqu.accounts.two_factor.RequireTwoFactorMiddleware",  # staff roles give a TOTP code after the password
+    "sanqu.accounts.password_views.PasswordExpiryMiddleware",  # an expired password is changed first
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -188,6 +189,10 @@ SANQU_IDLE_TIMEOUT = env_int("SANQU_IDLE_TIMEOUT_SECONDS", 30 * 60)
 # TOTP two-factor sign-in for the staff roles (sanqu.accounts.two_factor): on outside development.
 SANQU_REQUIRE_2FA = env_bool("SANQU_REQUIRE_2FA", not DEVELOPMENT)
 OTP_TOTP_ISSUER = "三区 Sanqu"
+# Password expiry (sanqu.accounts.password_views): a password older than this, or set by someone else,
+# is changed at the next sign-in. On outside development.
+SANQU_PASSWORD_EXPIRY = env_bool("SANQU_PASSWORD_EXPIRY", not DEVELOPMENT)
+SANQU_PASSWORD_MAX_AGE_DAYS = env_int("SANQU_PASSWORD_MAX_AGE_DAYS", 90)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
