@@ -182,7 +182,14 @@ AXES_COOLOFF_TIME = 0.5  # hours
 # Lock the account, not the address: a county office shares one NAT address, and locking it would
 # lock out every colleague (hence axes.W006 is silenced on purpose).
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    # X-Frame-Options SAMEORIGIN, not DENY: Wagtail's admin shows page previews in a frame of its own
+    # origin (CSP frame-ancestors 'self' says the same); no other origin may frame the site.
+    "security.W019",
+    # HSTS preload is for hosts on the public internet's browser lists; a bureau's intranet host is not.
+    "security.W021",
+]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 SANQU_IDLE_TIMEOUT = env_int("SANQU_IDLE_TIMEOUT_SECONDS", 30 * 60)
@@ -201,6 +208,7 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("SANQU_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SANQU_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SANQU_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"

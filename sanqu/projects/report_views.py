@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanqu.accounts.models import User
-from sanqu.accounts.roles import VIEW_REPORT
+from sanqu.accounts.roles import FILE_REPORT, VIEW_REPORT
 from sanqu.accounts.services import require_perm
 from sanqu.cases.forms.groups import add_service_errors
 from sanqu.lib import clock
@@ -212,6 +212,7 @@ def _add_value_errors(form: ReportForm, error: ValidationError) -> None:
 def report_start_view(request: HttpRequest, project_pk: int) -> HttpResponse:
     user = _user(request)
     project = get_project_for_user(user, project_pk)
+    require_perm(user, FILE_REPORT)  # those who only read or review are refused before the form is read
     form = ReportStartForm(request.POST, project=project)
     if not form.is_valid():
         messages.error(

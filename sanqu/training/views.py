@@ -180,6 +180,7 @@ def trainee_course(request: HttpRequest, pk: int) -> HttpResponse:
 def trainee_completion(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     trainee = selectors.get_trainee_for_user(user, pk)
+    require_perm(user, "training.change_trainee")  # a reader is refused before the form is read
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
