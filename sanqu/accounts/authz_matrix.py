@@ -884,7 +884,7 @@ def _rules() -> list[Rule]:
         # Every other admin page names one Wagtail object (a page, an image, a snippet's row): Wagtail
         # asks its own permissions of the object, and the anonymous are sent to sign in.
         R(access(ADMIN_USERS), prefix="admin/", walk=False, why="Wagtail checks each object's permissions"),
-        R(NOBODY, prefix="django-admin/", walk=False, why="is_staff is never set: superusers only"),
+        R(NOBODY, prefix="django-admin/", walk=False, why="no role makes a user staff: superusers only"),
     ]
 
 
