@@ -34,9 +34,16 @@ def as_user(world: World):
 
 @pytest.fixture(autouse=True)
 def _wagtail_rows(request: pytest.FixtureRequest) -> None:
-    """A browser test's live server flushes the database after it, taking the rows Wagtail's migrations
-    made (the default locale, the root collection): put them back before each browser test."""
-    if request.node.get_closest_marker("browser") is None:
+    """A test on a live server or with real transactions flushes the database after it, taking the rows
+    Wagtail's migrations made (the default locale, the root collection): put them back before each
+    such test (browser tests, live_server, transactional_db, django_db(transaction=True))."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if not (
+        request.node.get_closest_marker("browser")
+        or transactional
+        or {"live_server", "transactional_db"} & set(request.fixturenames)
+    ):
         return
     request.getfixturevalue("transactional_db")
     from django.conf import settings

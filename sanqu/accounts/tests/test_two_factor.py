@@ -117,7 +117,9 @@ def test_the_next_address_stays_on_this_site(world: World) -> None:
     assert response["Location"] == "/"
 
 
-def test_the_city_office_resets_a_lost_phone_and_she_sets_it_up_again(world: World, as_user, settings) -> None:
+def test_the_city_office_resets_a_lost_phone_and_she_sets_it_up_again(
+    world: World, as_user, settings
+) -> None:
     settings.SANQU_REQUIRE_2FA = False  # the back office pages themselves, as a verified admin would see them
     TOTPDevice.objects.create(user=world["chengkou"], name="authenticator", confirmed=True)
     city = as_user("city")
