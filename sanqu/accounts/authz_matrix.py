@@ -136,7 +136,8 @@ def _rules() -> list[Rule]:
         R(SIGNED_IN, SIGNED_IN, names=("two_factor_verify", "two_factor_setup")),
         R(PUBLIC, PUBLIC, names=("set_language",)),
         R(SIGNED_IN, names=("home",)),
-        R(SIGNED_IN, SIGNED_IN, names=("account", "password_change")),
+        R(SIGNED_IN, names=("account",)),
+        R(SIGNED_IN, SIGNED_IN, names=("password_change",)),
         R(access(CITY), names=("audit_log",)),
         # --- People and dispatches -----------------------------------------------------------------------
         R(SIGNED_IN, names=("people",)),
