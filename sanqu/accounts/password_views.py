@@ -120,6 +120,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "memberships": Membership.objects.filter(user=user).select_related("region", "organisation"),
             "expiry": settings.SANQU_PASSWORD_EXPIRY,
             "max_age": settings.SANQU_PASSWORD_MAX_AGE_DAYS,
+            "two_factor_on": settings.SANQU_REQUIRE_2FA,
             "needs_two_factor": needs_two_factor(user),
             "enrolled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "nav_section": "account",

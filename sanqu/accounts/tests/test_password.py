@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanqu.accounts.models import AuditEntry
 from sanqu.testing import PASSWORD, World
@@ -73,9 +75,17 @@ def test_an_expired_or_initial_password_is_changed_before_anything_else(world: W
     assert client.get("/").status_code == 200
 
 
-def test_my_account_shows_roles_password_two_factor_and_tokens(world: World, as_user) -> None:
-    page = as_user("chengkou").get("/accounts/me/").content.decode()
+def test_my_account_shows_roles_password_two_factor_and_tokens(world: World, as_user, settings) -> None:
+    assert "本系统当前未启用两步验证" in as_user("chengkou").get("/accounts/me/").content.decode()
+    settings.SANQU_REQUIRE_2FA = True
+    officer = as_user("chengkou")
+    assert officer.get("/accounts/me/").status_code == 302  # the code first
+    device = TOTPDevice.objects.create(user=world["chengkou"], name="authenticator", confirmed=True)
+    session = officer.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # as after giving the code
+    session.save()
+    page = officer.get("/accounts/me/").content.decode()
     assert "区县专门科室" in page and "修改密码" in page and "管理 API 令牌" in page
-    assert "未设置：下次登录时按提示设置" in page
+    assert "已设置：登录时输入验证器应用中的验证码" in page
     assert "您的角色登录时只需密码" in as_user("worker").get("/accounts/me/").content.decode()
     assert Client().get("/accounts/me/").status_code == 302
