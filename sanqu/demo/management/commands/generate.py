@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from sanqu.demo.generate import PRESETS, Generator, digest, reset, resolve_size
@@ -79,6 +80,12 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
         counts = Generator(size, seed=options["seed"], progress=progress).run()
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics for the tables just filled: without them PostgreSQL plans every
+            # query as if they were empty (nested loops over the region tree), until autovacuum comes
+            # by — which it never does inside a transaction still open, as in the tests.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         seconds = time.monotonic() - started
         total = sum(counts.values())
         self.stdout.write(
