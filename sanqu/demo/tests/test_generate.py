@@ -56,7 +56,9 @@ SAMPLE = 60
 def generated(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
-        call_command("generate", *SMALL, "--seed", "11", stdout=out)
+        # --reset: the demo's tests share this package, and their package-wide demo may be loaded
+        # (uncommitted) in this process when this module starts.
+        call_command("generate", *SMALL, "--seed", "11", "--reset", stdout=out)
         connection.check_constraints()
         yield out.getvalue()
         transaction.set_rollback(True)
