@@ -144,8 +144,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sanqu.sqlite3'}"),
         conn_max_age=env_int("SANQU_DB_CONN_MAX_AGE", 0),
-        # A persistent connection that died with the database server is dropped, not reused.
-        conn_health_checks=True,
+        # A persistent connection that died with the database server is dropped, not reused (with
+        # SANQU_DB_CONN_MAX_AGE=0 every request opens its own connection, and there is nothing to check).
+        conn_health_checks=env_int("SANQU_DB_CONN_MAX_AGE", 0) > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
