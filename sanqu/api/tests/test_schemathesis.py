@@ -12,7 +12,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -57,6 +59,20 @@ SETTINGS = settings(
         HealthCheck.filter_too_much,
     ],
 )
+
+
+@pytest.fixture(autouse=True)
+def _one_connection():
+    """The WSGI app sends request_started/finished, whose handler closes the database connection after
+    each request (a connection per request); the test's transaction must outlive the request, as with
+    Django's test client, which disconnects the handler the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
