@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
+from sanqu.accounts.two_factor import send_first_to
 
 
 class ChangeForm(PasswordChangeForm):
@@ -142,12 +142,7 @@ class PasswordExpiryMiddleware:
             and expired(user)
             and not request.path.startswith(_open_paths())
         ):
-            target = f"{reverse('password_change')}?{urlencode({'next': request.get_full_path()})}"
-            if request.headers.get("HX-Request"):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = target
-                return response
-            return HttpResponseRedirect(target)
+            return send_first_to(request, "password_change")
         return self.get_response(request)
 
 

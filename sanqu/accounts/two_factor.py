@@ -82,10 +82,15 @@ class RequireTwoFactorMiddleware:
 
     def _to_code_page(self, request: HttpRequest) -> HttpResponse:
         page = "two_factor_verify" if user_has_device(request.user, confirmed=True) else "two_factor_setup"
-        next_path = request.get_full_path() if request.method == "GET" else reverse("home")
-        target = f"{reverse(page)}?{urlencode({'next': next_path})}"
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
-        return HttpResponseRedirect(target)
+        return send_first_to(request, page)
+
+
+def send_first_to(request: HttpRequest, page: str) -> HttpResponse:
+    """A redirect to the named page, which then returns to this one (the whole page, for htmx)."""
+    next_path = request.get_full_path() if request.method == "GET" else reverse("home")
+    target = f"{reverse(page)}?{urlencode({'next': next_path})}"
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return HttpResponseRedirect(target)

@@ -22,13 +22,9 @@ from django.utils.translation import gettext as _
 
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
-from sanqu.accounts.roles import Role
+from sanqu.accounts.two_factor import needs_two_factor  # the staff roles that sign in with a TOTP code
 from sanqu.api.models import ApiToken
 
-# Staff roles: they will sign in with TOTP (issue 11), so a password alone never makes their token.
-TWO_FACTOR_ROLES = frozenset(
-    {Role.CITY_ADMIN, Role.CITY_VIEWER, Role.COUNTY_OFFICER, Role.EDITOR, Role.REVIEWER}
-)
 KEY_PREFIX = "sq_"
 PREFIX_LENGTH = 10  # "sq_" and 7 characters of the key: enough to tell tokens apart on the page
 MAX_KEY_LENGTH = 100
@@ -44,10 +40,6 @@ class TokenRefused(Exception):
 class IssuedToken:
     token: ApiToken
     key: str  # shown once, never stored
-
-
-def needs_two_factor(user: User) -> bool:
-    return user.is_superuser or user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists()
 
 
 def two_factor_message() -> str:
