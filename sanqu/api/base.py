@@ -253,6 +253,9 @@ class ScopedViewSet(ApiDefaults, GenericViewSet):
     write_serializer_class: ClassVar[type[serializers.Serializer] | None] = None
     unmask_class: ClassVar[type[serializers.Serializer] | None] = None
     view_perm: ClassVar[str | None] = None  # a role without it reads nothing here (403), as on the pages
+    # The permission each write action needs: a role without it gets 403 before its body is read
+    # (the service checks it again, with the record's scope and rules).
+    write_perms: ClassVar[dict[str, str]] = {}
     lookup_value_regex = PK_PATTERN
     pagination_class = Pagination
     schema = ScopedAutoSchema()
@@ -318,6 +321,9 @@ class ScopedViewSet(ApiDefaults, GenericViewSet):
 
     def write_values(self, *, partial: bool) -> dict[str, Any]:
         """The request body validated by the resource's write serializer (a 400 names each bad field)."""
+        perm = self.write_perms.get(self.action or "")
+        if perm and not self.actor.has_perm(perm):
+            raise exceptions.PermissionDenied
         write = self.get_write_serializer_class()
         assert write is not None  # noqa: S101 - only resources that write call this
         serializer = write(data=self.request.data, partial=partial, context=self.get_serializer_context())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from sanqu.accounts.roles import UNMASK
+from sanqu.accounts.scoping import scope_of
 from sanqu.lib import clock
 from sanqu.workforce.selectors import get_person_for_user, people_for, reveal_person, search_people
 from sanqu.workforce.story import story_of
@@ -23,6 +25,8 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 def people_list(request: HttpRequest) -> HttpResponse:
+    if scope_of(request.user).is_empty:
+        raise PermissionDenied  # a role with no registry to read (the publicity staff)
     query = request.GET.get("q", "").strip()[:100]
     people = search_people(people_for(request.user), query=query)  # type: ignore[arg-type]
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))

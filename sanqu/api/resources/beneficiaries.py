@@ -221,6 +221,7 @@ class BeneficiaryViewSet(CreateRecord, UpdateRecord, ScopedViewSet):
 
     selector = staticmethod(beneficiaries_for)
     serializer_class = BeneficiarySerializer
+    write_perms = {"create": "cases.add_beneficiary", "partial_update": "cases.change_beneficiary"}
     write_serializer_class = BeneficiaryWrite
     filter_class = BeneficiaryFilters
     unmask_class = UnmaskParameter

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -43,7 +44,7 @@ from sanqu.cases.models import (
 )
 from sanqu.cases.selectors.beneficiaries import beneficiaries_for
 from sanqu.cases.selectors.cases import cases_for
-from sanqu.cases.services import case_closure, case_referrals
+from sanqu.cases.services import case_closure, case_referrals, case_rules
 from sanqu.cases.services import cases as services
 from sanqu.orgs.models import Organisation
 from sanqu.regions.models import Station
@@ -375,6 +376,24 @@ class CaseViewSet(CreateRecord, ScopedViewSet):
     def _kwargs(self) -> dict[str, Any]:
         return {"actor": self.actor, "request": self.request._request}
 
+    # Who may write is asked before the body is read (403, not a 400 about fields the caller may not
+    # send at all); the services ask again, with the case locked.
+
+    def write_values(self, *, partial: bool) -> dict[str, Any]:
+        if self.action == "create" and not case_rules.worker_person_ids(self.actor):
+            raise PermissionDenied  # a case is opened by a social worker, on her own caseload
+        return super().write_values(partial=partial)
+
+    def _case_to_record(self) -> Case:
+        case = self.get_object()
+        case_rules.require_worker(self.actor, case)
+        return case
+
+    def _case_to_review(self) -> Case:
+        case = self.get_object()
+        case_rules.require_reviewer(self.actor, case)
+        return case
+
     def _answer(self, case: Case, code: int = status.HTTP_201_CREATED) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data, status=code)
 
@@ -387,14 +406,14 @@ class CaseViewSet(CreateRecord, ScopedViewSet):
     @_stage(AssessmentWrite, gettext_lazy("预估：记录一次预估"))
     @action(detail=True, methods=["post"])
     def assessments(self, request: Request, pk: str | None = None) -> Response:
-        case = self.get_object()
+        case = self._case_to_record()
         services.assessment_record(**self._kwargs(), case=case, **self.write_values(partial=False))
         return self._answer(case)
 
     @_stage(PlanWrite, gettext_lazy("计划：提交服务计划（新版本）"))
     @action(detail=True, methods=["post"])
     def plans(self, request: Request, pk: str | None = None) -> Response:
-        case = self.get_object()
+        case = self._case_to_record()
         values = self.write_values(partial=False)
         goals = [services.GoalInput(**goal) for goal in values.pop("goals")]
         services.plan_submit(**self._kwargs(), case=case, goals=goals, **values)
@@ -403,7 +422,7 @@ class CaseViewSet(CreateRecord, ScopedViewSet):
     @_stage(ReviewWrite, gettext_lazy("审批待审批的服务计划（督导或区县专门科室）"), 200)
     @action(detail=True, methods=["post"], url_path="plan-review")
     def plan_review(self, request: Request, pk: str | None = None) -> Response:
-        case = self.get_object()
+        case = self._case_to_review()
         values = self.write_values(partial=False)
         plan = case.plans.filter(status=CasePlan.Status.SUBMITTED).order_by("-version").first()
         if plan is None:
@@ -414,7 +433,7 @@ class CaseViewSet(CreateRecord, ScopedViewSet):
     @_stage(EvaluationWrite, gettext_lazy("评估：记录生效计划各目标的达成情况"))
     @action(detail=True, methods=["post"])
     def evaluations(self, request: Request, pk: str | None = None) -> Response:
-        case = self.get_object()
+        case = self._case_to_record()
         values = self.write_values(partial=False)
         attainments = {row["goal"]: (row["level"], row.get("note", "")) for row in values.pop("attainments")}
         services.evaluation_record(**self._kwargs(), case=case, attainments=attainments, **values)
@@ -423,14 +442,14 @@ class CaseViewSet(CreateRecord, ScopedViewSet):
     @_stage(ClosureWrite, gettext_lazy("结案：提交结案（需审批时待督导批准）"))
     @action(detail=True, methods=["post"])
     def closures(self, request: Request, pk: str | None = None) -> Response:
-        case = self.get_object()
+        case = self._case_to_record()
         case_closure.closure_submit(**self._kwargs(), case=case, **self.write_values(partial=False))
         return self._answer(case)
 
     @_stage(ReviewWrite, gettext_lazy("审批待审批的结案申请（督导或区县专门科室）"), 200)
     @action(detail=True, methods=["post"], url_path="closure-review")
     def closure_review(self, request: Request, pk: str | None = None) -> Response:
-        case = self.get_object()
+        case = self._case_to_review()
         values = self.write_values(partial=False)
         closure = case.closures.filter(status=Closure.Status.SUBMITTED).order_by("-pk").first()
         if closure is None:
@@ -441,14 +460,14 @@ class CaseViewSet(CreateRecord, ScopedViewSet):
     @_stage(FollowUpWrite, gettext_lazy("结案后跟进"))
     @action(detail=True, methods=["post"], url_path="follow-ups")
     def follow_ups(self, request: Request, pk: str | None = None) -> Response:
-        case = self.get_object()
+        case = self._case_to_record()
         case_closure.follow_up_record(**self._kwargs(), case=case, **self.write_values(partial=False))
         return self._answer(case)
 
     @_stage(ReferralWrite, gettext_lazy("转介至其他机构、站点或部门"))
     @action(detail=True, methods=["post"])
     def referrals(self, request: Request, pk: str | None = None) -> Response:
-        case = self.get_object()
+        case = self._case_to_record()
         values = self.write_values(partial=False)
         receiver = ReceiverWrite.receiver(values)
         case_referrals.referral_create(**self._kwargs(), case=case, receiver=receiver, **values)
@@ -457,7 +476,7 @@ class CaseViewSet(CreateRecord, ScopedViewSet):
     @_stage(ReopenWrite, gettext_lazy("重新开案"), 200)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
-        case = self.get_object()
+        case = self._case_to_record()
         case_closure.case_reopen(**self._kwargs(), case=case, **self.write_values(partial=False))
         return self._answer(case, status.HTTP_200_OK)
 

@@ -94,6 +94,7 @@ class DispatchViewSet(CreateRecord, UpdateRecord, DeleteRecord, ScopedViewSet):
 
     selector = staticmethod(dispatches_for)
     serializer_class = DispatchSerializer
+    write_perms = {"create": "workforce.add_dispatch", "partial_update": "workforce.change_dispatch"}
     write_serializer_class = DispatchWrite
     filter_class = status_filters(Dispatch.Status.choices)
     region_field = "county"

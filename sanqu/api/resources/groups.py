@@ -103,6 +103,7 @@ class GroupViewSet(CreateRecord, UpdateRecord, ScopedViewSet):
 
     selector = staticmethod(groups_for)
     serializer_class = GroupSerializer
+    write_perms = {"create": "cases.add_group", "partial_update": "cases.change_group"}
     write_serializer_class = GroupWrite
     filter_class = status_filters(Group.Phase.choices)
     view_perm = "cases.view_group"

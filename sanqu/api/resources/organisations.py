@@ -69,6 +69,7 @@ class OrganisationViewSet(CreateRecord, UpdateRecord, DeleteRecord, ScopedViewSe
 
     selector = staticmethod(organisations_for)
     serializer_class = OrganisationSerializer
+    write_perms = {"create": "orgs.add_organisation", "partial_update": "orgs.change_organisation"}
     write_serializer_class = OrganisationWrite
     filter_class = OrganisationFilters
     region_field = "home_county"

@@ -86,6 +86,7 @@ class PersonViewSet(CreateRecord, UpdateRecord, DeleteRecord, ScopedViewSet):
 
     selector = staticmethod(people_for)
     serializer_class = PersonSerializer
+    write_perms = {"create": "workforce.add_person", "partial_update": "workforce.change_person"}
     write_serializer_class = PersonWrite
     unmask_class = UnmaskParameter
     region_field = "county"

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sanqu.accounts.models import User
-from sanqu.accounts.roles import VIEW_PROJECT, VIEW_REPORT
+from sanqu.accounts.roles import FILE_REPORT, REVIEW_REPORT, VIEW_PROJECT, VIEW_REPORT
 from sanqu.api.base import (
     CreateRecord,
     Day,
@@ -157,6 +157,12 @@ class ReportViewSet(CreateRecord, UpdateRecord, ScopedViewSet):
 
     selector = staticmethod(reports_for)
     serializer_class = ReportSerializer
+    write_perms = {
+        "create": FILE_REPORT,
+        "partial_update": FILE_REPORT,
+        "accept": REVIEW_REPORT,
+        "send_back": REVIEW_REPORT,
+    }
     write_serializer_class = ReportStart
     filter_class = status_filters(PeriodicReport.Status.choices)
     view_perm = VIEW_REPORT

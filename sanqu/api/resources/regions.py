@@ -94,6 +94,7 @@ class StationViewSet(CreateRecord, UpdateRecord, ScopedViewSet):
 
     selector = staticmethod(stations_for)
     serializer_class = StationSerializer
+    write_perms = {"create": "regions.add_station", "partial_update": "regions.change_station"}
     write_serializer_class = StationWrite
     region_field = "region"
     date_field = "opened_on"

@@ -89,6 +89,7 @@ class ServiceRecordViewSet(CreateRecord, ScopedViewSet):
 
     selector = staticmethod(service_records_for)
     serializer_class = ServiceRecordSerializer
+    write_perms = {"create": "cases.add_servicerecord"}
     write_serializer_class = ServiceRecordWrite
     filter_class = ServiceRecordFilters
     view_perm = "cases.view_servicerecord"

@@ -181,3 +181,24 @@ def test_the_schema_and_the_docs_are_served_locally(world, as_user):
     script = client.get("/api/v1/docs/", {"script": ""})
     assert script.status_code == 200 and b"SwaggerUIBundle" in script.content
     assert Client().get("/api/v1/docs/").status_code == 302
+
+
+WRITABLE_LISTS = [
+    "stations", "organisations", "persons", "dispatches", "beneficiaries", "cases", "service-records",
+    "groups", "reports",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["leader", "editor"])
+def test_a_role_that_may_not_write_gets_403_before_its_body_is_read(world, api, persona):
+    client = api(persona)
+    for resource in WRITABLE_LISTS:
+        response = client.post(f"/api/v1/{resource}/", {}, format="json")
+        assert response.status_code == 403, (resource, response.json())
+
+
+def test_a_stage_posted_by_someone_other_than_the_worker_is_403_before_its_body_is_read(world, api, casework):
+    case = casework.case
+    for persona, stage in [("chengkou", "assessments"), ("mentor", "closures"), ("worker", "plan-review")]:
+        response = api(persona).post(f"/api/v1/cases/{case.pk}/{stage}/", {}, format="json")
+        assert response.status_code == 403, (persona, stage, response.json())

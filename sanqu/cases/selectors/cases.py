@@ -224,6 +224,11 @@ def review_queue_for(user: User) -> ReviewQueue:
     return ReviewQueue(plans=list(plans), closures=list(closures), referrals=list(referrals))
 
 
+def has_review_queue(user: User) -> bool:
+    """Whether anything can await this user: supervisors, county sections and sending organisations."""
+    return scope_of(user).has_role(Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.ORG_MANAGER)
+
+
 def review_label_for(user: User) -> str:
     """The review queue's name in the navigation: a supervisor reviews; others answer referrals too."""
     scope = scope_of(user)

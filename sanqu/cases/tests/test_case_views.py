@@ -312,3 +312,15 @@ def test_it_keeps_a_childs_case_from_the_city_and_the_organisation(world: World,
         assert as_user(name).get(f"/cases/{case.pk}/").status_code == 404, name
     for name in ("worker", "mentor", "chengkou"):
         assert as_user(name).get(f"/cases/{case.pk}/").status_code == 200, name
+
+
+def test_it_refuses_lists_a_role_has_nothing_in(world: World, as_user) -> None:
+    # The publicity staff read no registry or case work; a worker reviews nothing: 403, not an empty page.
+    for persona in ("editor", "reviewer"):
+        client = as_user(persona)
+        for url in ("/people/", "/cases/groups/", "/cases/community/", "/cases/reviews/"):
+            assert client.get(url).status_code == 403, (persona, url)
+    assert as_user("worker").get("/cases/reviews/").status_code == 403
+    assert as_user("city").get("/cases/reviews/").status_code == 403
+    for persona in ("mentor", "chengkou", "yangguang"):
+        assert as_user(persona).get("/cases/reviews/").status_code == 200, persona

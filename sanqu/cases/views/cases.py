@@ -50,6 +50,7 @@ from sanqu.cases.selectors.cases import (
     get_closure_for_review,
     get_plan_for_review,
     get_referral_for_answer,
+    has_review_queue,
     review_queue_for,
     sees_county_cases,
 )
@@ -129,6 +130,8 @@ def county_cases(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if not has_review_queue(user):
+        raise PermissionDenied
     return render(
         request,
         "cases/case/review_queue.html",

@@ -27,6 +27,7 @@ PAGE_SIZE = 25
 @require_GET
 def community_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    require_perm(user, "cases.view_communityactivity")
     page = Paginator(activity_list(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -81,6 +81,7 @@ def place_choices(user: User) -> dict[str, Any]:
 @require_GET
 def group_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    require_perm(user, "cases.view_group")
     groups = group_list(user)
     show = request.GET.get("show", "")
     if show == "open":
