@@ -129,6 +129,9 @@ class ReportFile(models.Model):
     )
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The task's last sign of life (each step it reports): a report RUNNING long after it was worked
+    # on lost its worker (sanqu.figures.report_services.mark_interrupted).
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -40,9 +40,11 @@ def _in_reach(user: User, scope: Region) -> bool:
 
 
 def reports_for(user: User) -> models.QuerySet[ReportFile]:
-    """The reports of the scopes whose dashboards the user opens, newest first."""
+    """The reports of the scopes whose dashboards the user opens, newest first (an interrupted one
+    shown as failed, not as still working)."""
     if not user.has_perm(VIEW):
         return ReportFile.objects.none()
+    mark_interrupted()
     within = models.Q(pk__in=[])
     for path in dashboard_paths(user):
         within |= models.Q(scope__path__startswith=path)
@@ -110,7 +112,25 @@ def _enqueue(pk: int) -> None:
 
 def _progress(pk: int, percent: int, step: str) -> None:
     # An UPDATE of its own, committed at once, so the page sees each step while the task works.
-    ReportFile.objects.filter(pk=pk).update(percent=percent, step=step[:200])
+    ReportFile.objects.filter(pk=pk).update(percent=percent, step=step[:200], heartbeat_at=timezone.now())
+
+
+# A report makes progress every few seconds; one silent this long lost its worker (a restart, a
+# killed process) and would otherwise show 生成中 for ever.
+INTERRUPTED_AFTER = dt.timedelta(minutes=15)
+
+
+def mark_interrupted(*, now: dt.datetime | None = None) -> int:
+    """Mark reports whose worker stopped mid-way as failed (asking again makes a new one)."""
+    now = now or timezone.now()
+    return ReportFile.objects.filter(
+        status=ReportFile.Status.RUNNING, heartbeat_at__lt=now - INTERRUPTED_AFTER
+    ).update(
+        status=ReportFile.Status.FAILED,
+        error=_("生成过程中被中断（服务重启或进程退出）。请重新申请生成。"),
+        step=_("生成失败"),
+        finished_at=now,
+    )
 
 
 def run_report(pk: int) -> ReportFile | None:
@@ -120,8 +140,8 @@ def run_report(pk: int) -> ReportFile | None:
         if report is None:  # gone, or another worker took it
             return None
         report.status = ReportFile.Status.RUNNING
-        report.percent, report.step = 5, _("开始生成")
-        report.save(update_fields=["status", "percent", "step"])
+        report.percent, report.step, report.heartbeat_at = 5, _("开始生成"), timezone.now()
+        report.save(update_fields=["status", "percent", "step", "heartbeat_at"])
     try:
         content = render_report(
             scope=report.scope,
