@@ -318,6 +318,7 @@ class PublishedFingerprint(models.Model):
         verbose_name = _("发布指纹")
         verbose_name_plural = _("发布指纹")
         ordering = ["-taken_at", "-pk"]
+        # A page's latest fingerprint (`published.latest_fingerprint`), for the hourly check-published.
         indexes = [models.Index(fields=["page", "-taken_at"], name="publicity_fingerprint_page")]
 
     def __str__(self) -> str:

@@ -38,6 +38,8 @@ class Region(models.Model):
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["code"]
+        # The counties (or townships) under a region: `level = …` and `path LIKE '5002%'` — scope
+        # filters, the figures' receiving counties, the region pickers.
         indexes = [models.Index(fields=["level", "path"], name="region_level_path_idx")]
 
     def __str__(self) -> str:

@@ -127,6 +127,8 @@ class VolunteerService(models.Model):
         verbose_name = _("志愿服务记录")
         verbose_name_plural = _("志愿服务记录")
         ordering = ["-served_on", "-id"]
+        # The volunteer-service figures of a county up to a date (`volunteers.figures`), the drill-down
+        # and snapshots.
         indexes = [models.Index(fields=["county", "served_on"], name="volunteer_service_county_day")]
         constraints = [
             models.CheckConstraint(

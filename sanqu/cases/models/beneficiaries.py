@@ -122,6 +122,8 @@ class Beneficiary(models.Model):
         verbose_name_plural = _("服务对象")
         ordering = ["name", "id"]
         permissions = [("unmask_beneficiary", _("查看服务对象完整敏感信息"))]
+        # The possible-duplicate check at registration and in the ledger import: the same name and
+        # birth date (`services.beneficiaries.close_matches`).
         indexes = [models.Index(fields=["name", "birth_date"], name="beneficiary_name_birth_idx")]
 
     def __str__(self) -> str:

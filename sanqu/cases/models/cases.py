@@ -64,7 +64,9 @@ class Case(models.Model):
         verbose_name_plural = _("个案")
         ordering = ["-opened_on", "-id"]
         indexes = [
+            # The county's case list filtered by stage (`selectors.cases` county list, the API's ?stage=).
             models.Index(fields=["county", "stage"], name="case_county_stage_idx"),
+            # The worker's caseload: the worker's open or referred cases (`caseload_for`, the person's story).
             models.Index(fields=["worker", "status"], name="case_worker_status_idx"),
         ]
         constraints = [

@@ -41,6 +41,8 @@ class ServiceRollup(models.Model):
             ),
         ]
         # The figures' filter: the months before a date's month, and the days of that month.
+        # Every service figure as of a date (`figures.engine.service_rollups`): the months before the
+        # date's month and the days of it — the dashboard, the results report, drill-downs.
         indexes = [models.Index(fields=["span", "served_on"], name="service_rollup_span_idx")]
 
     def __str__(self) -> str:

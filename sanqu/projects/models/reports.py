@@ -179,6 +179,8 @@ class PeriodicReport(models.Model):
                 violation_error_message=_("报告期止不能早于报告期起。"),
             ),
         ]
+        # The desk's reports to correct (draft or returned, soonest due first: `desk_selectors.to_correct`)
+        # and the supervisor's submitted reports to review.
         indexes = [models.Index(fields=["status", "due_on"], name="periodic_report_status_due")]
 
     def __str__(self) -> str:
