@@ -376,3 +376,8 @@ LOGGING = {
         "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Audit retention (issue 11).
+# Audit entries are kept at least this many days: a system check refuses fewer than 180 (Cybersecurity
+# Law art. 21). `sanqu audit prune` deletes sealed entries older than this; nothing prunes by itself.
+SANQU_AUDIT_RETENTION_DAYS = env_int("SANQU_AUDIT_RETENTION_DAYS", 365)

@@ -7,8 +7,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import signals as auth_signals
+        from django.core import checks
 
-        from sanqu.accounts import signals
+        from sanqu.accounts import audit_integrity, signals
+
+        checks.register(audit_integrity.check_retention)
 
         auth_signals.user_logged_in.connect(signals.on_logged_in, dispatch_uid="sanqu_audit_login")
         auth_signals.user_logged_out.connect(signals.on_logged_out, dispatch_uid="sanqu_audit_logout")

@@ -100,7 +100,60 @@ class AuditEntry(models.Model):
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         ordering = ["-at", "-id"]
+        # The history of one record (`accounts.versions`, the project page's change log).
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+
+class AuditSeal(models.Model):
+    """A SHA-256 over a run of audit entries, chained to the seal before it: any entry changed, removed
+    or inserted in a sealed run is found by `sanqu audit verify` (sanqu/accounts/audit_integrity.py).
+    Append-only like the entries (database triggers); kept after its entries are pruned."""
+
+    made_at = models.DateTimeField(_("封存时间"), auto_now_add=True)
+    first_entry_id = models.BigIntegerField(_("起始记录编号"), unique=True)
+    last_entry_id = models.BigIntegerField(_("截止记录编号"), unique=True)
+    entry_count = models.PositiveIntegerField(_("记录数"))
+    newest_entry_at = models.DateTimeField(_("最晚记录时间"))
+    entry_digests = models.JSONField(_("逐条摘要"), default=list)
+    content_hash = models.CharField(_("内容哈希"), max_length=64)
+    previous_hash = models.CharField(_("前一封存哈希"), max_length=64, blank=True)
+    hash = models.CharField(_("封存哈希"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("审计封存")
+        verbose_name_plural = _("审计封存")
+        ordering = ["first_entry_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_entry_id__lte=models.F("last_entry_id")),
+                name="auditseal_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.first_entry_id}–{self.last_entry_id} {self.hash[:12]}"
+
+
+class AuditPrune(models.Model):
+    """One run of `sanqu audit prune`: the sealed entries up to `through_entry_id` were deleted after the
+    retention period. Append-only; verification skips the contents of the pruned seals, not their chain."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    before = models.DateTimeField(_("清理截止时间"))
+    through_seal = models.ForeignKey(
+        AuditSeal, on_delete=models.PROTECT, related_name="+", verbose_name=_("清理至封存")
+    )
+    through_entry_id = models.BigIntegerField(_("清理至记录编号"))
+    entry_count = models.PositiveIntegerField(_("清理记录数"))
+
+    class Meta:
+        verbose_name = _("审计记录清理")
+        verbose_name_plural = _("审计记录清理")
+        ordering = ["through_entry_id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} ≤ #{self.through_entry_id} ({self.entry_count})"

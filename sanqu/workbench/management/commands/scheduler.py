@@ -4,7 +4,9 @@
 - 定时发布 `publish_scheduled` (Wagtail's): approved news with a go-live time goes online, pages past
   their expiry go offline (every minute);
 - 发布核查 `check-published`: the public pages still as approved; findings are emailed to the city
-  admins and written to the audit log (hourly).
+  admins and written to the audit log (hourly);
+- 审计封存 `audit seal`: the audit entries written since the last seal are hashed into the chain of
+  seals that `sanqu audit verify` checks (hourly). Pruning is never automatic (`sanqu audit prune`).
 
 Each job runs at start and then at its interval. A job that fails (or finds something: check-published
 exits 1) is logged and runs again at its next time; it never stops the others. `--once` runs each
@@ -43,7 +45,10 @@ def interval(name: str, default: int) -> int:
 
 
 class Command(BaseCommand):
-    help = "Run the clock's jobs: report reminders, scheduled publishing and the check of the public pages."
+    help = (
+        "Run the clock's jobs: report reminders, scheduled publishing, the check of the public pages "
+        "and the audit log's seals."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -67,6 +72,13 @@ class Command(BaseCommand):
             metavar="SECONDS",
             help="How often the public pages are compared with their approval (default: an hour).",
         )
+        parser.add_argument(
+            "--seal-interval",
+            type=int,
+            default=interval("SANQU_AUDIT_SEAL_INTERVAL", 3600),
+            metavar="SECONDS",
+            help="How often new audit entries are sealed (default: an hour).",
+        )
         parser.add_argument("--once", action="store_true", help="Run every job once and exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -74,6 +86,7 @@ class Command(BaseCommand):
             Job("remind_reports", "remind_reports", max(60, options["reminder_interval"])),
             Job("publish_scheduled", "publish_scheduled", max(10, options["publish_interval"])),
             Job("check-published", "check-published", max(60, options["check_interval"])),
+            Job("audit-seal", "audit", max(60, options["seal_interval"]), args=("seal",)),
         ]
         if options["once"]:
             for job in jobs:
