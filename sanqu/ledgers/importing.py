@@ -13,6 +13,7 @@ not, leaves an entry in the import log (`LedgerImport`) with the file's hash and
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -136,7 +137,13 @@ def _run_bulk(
     results: list[RowResult | None] = []
     candidates: list[Row] = []
     seen: dict[tuple[Any, ...], int] = {}
+    key_of = adapter.key
     for row in rows:
+        if not row.errors and (row_key := key_of(row.values)) not in seen:  # the usual row, at once
+            seen[row_key] = row.number
+            results.append(None)
+            candidates.append(row)
+            continue
         refused = _refused_first(row, kind=kind, adapter=adapter, seen=seen)
         results.append(refused)
         if refused is None:
@@ -146,16 +153,17 @@ def _run_bulk(
     outcomes = iter(adapter.check(actor, candidates, progress=told))
     checked = iter(candidates)
     merged: list[RowResult] = []
+    append = merged.append
     for result in results:
         if result is None:
-            row = next(checked)
+            number = next(checked).number
             action, errors = next(outcomes)
             result = RowResult(
-                row.number,
+                number,
                 action,
-                [(headers.get(key, str(WHOLE_ROW)), str(reason)) for key, reason in errors],
+                [(headers.get(key, str(WHOLE_ROW)), str(reason)) for key, reason in errors] if errors else [],
             )
-        merged.append(result)
+        append(result)
     return merged
 
 
@@ -221,7 +229,8 @@ def import_ledger(
                 if progress is not None and done % step == 0:
                     progress(done, total)
                 results.append(_run_row(row, actor=actor, kind=spec, adapter=adapter, seen=seen))
-        rejected = sum(1 for row in results if row.action == "reject")
+        counts = Counter(row.action for row in results)
+        rejected = counts["reject"]
         committed = not dry_run and (rejected == 0 or valid_only)
         if committed and getattr(adapter, "bulk", False):
             _write_bulk(adapter, actor=actor, kind=spec, log=log)
@@ -236,10 +245,6 @@ def import_ledger(
         if dry_run
         else LedgerImport.Outcome.REFUSED
     )
-    counts = {
-        action: sum(1 for row in results if row.action == action)
-        for action in ("create", "update", "unchanged")
-    }
     log.outcome = outcome
     log.rows = len(results)
     log.created, log.updated, log.unchanged = counts["create"], counts["update"], counts["unchanged"]
@@ -247,6 +252,7 @@ def import_ledger(
     log.errors = [
         {"row": row.number, "column": column, "message": message}
         for row in results
+        if row.errors
         for column, message in row.errors
     ]
     log.save()

@@ -21,9 +21,13 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, islice
+from operator import itemgetter
 
 import python_calamine
 from django.conf import settings
@@ -214,11 +218,19 @@ def _zip_sheets(data: bytes, hidden: list[str]) -> Iterator[_Sheet]:
     if not is_ods and not any(name.startswith("xl/") for name in names):
         raise _not_a_ledger_file()  # a .docx, a .zip …
     sheet_paths = {} if is_ods else _xlsx_sheet_paths(archive, names)
-    for index, sheet in _calamine_sheets(data, hidden):
-        path = sheet_paths.get(index)
-        if path is not None:
-            sheet.without_result = _formulas_without_result(archive, path)
-        yield sheet
+    # A sheet's formulas are looked for in its XML while calamine reads its cells: both release the
+    # GIL (inflating the XML, parsing it in Rust), so on a second core this costs no time.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scans: dict[int, Future[frozenset[tuple[int, int]]]] = {}
+
+        def loading(index: int) -> None:
+            if (path := sheet_paths.get(index)) is not None:
+                scans[index] = pool.submit(_formulas_without_result, archive, path)
+
+        for index, sheet in _calamine_sheets(data, hidden, loading=loading):
+            if (scan := scans.pop(index, None)) is not None:
+                sheet.without_result = scan.result()
+            yield sheet
 
 
 def _ole_sheets(data: bytes, hidden: list[str]) -> Iterator[_Sheet]:
@@ -231,7 +243,10 @@ def _ole_sheets(data: bytes, hidden: list[str]) -> Iterator[_Sheet]:
         yield sheet
 
 
-def _calamine_sheets(data: bytes, hidden: list[str]) -> Iterator[tuple[int, _Sheet]]:
+def _calamine_sheets(
+    data: bytes, hidden: list[str], *, loading: Callable[[int], None] | None = None
+) -> Iterator[tuple[int, _Sheet]]:
+    """The visible worksheets, each loaded when reached; `loading` is told a sheet's index before."""
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         metadata = workbook.sheets_metadata
@@ -245,6 +260,8 @@ def _calamine_sheets(data: bytes, hidden: list[str]) -> Iterator[tuple[int, _She
         if sheet_metadata.visible != python_calamine.SheetVisibleEnum.Visible:
             hidden.append(sheet_metadata.name)
             continue
+        if loading is not None:
+            loading(index)
         try:
             sheet = workbook.get_sheet_by_index(index)
             start = sheet.start
@@ -265,9 +282,17 @@ def _attributes(text: bytes) -> dict[bytes, bytes]:
 
 
 def _xlsx_sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[int, str]:
-    """Sheet index (the workbook's order, as calamine counts) → the part holding its cells."""
+    """Sheet index (the workbook's order, as calamine counts) → the part holding its cells; none when
+    the parts cannot be read (calamine then says what is wrong with the file)."""
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return {}
+    try:
+        return _sheet_paths(archive, names)
+    except _DAMAGED_PART:
+        return {}
+
+
+def _sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[int, str]:
     targets = {}
     for match in _RELATIONSHIP.finditer(archive.read("xl/_rels/workbook.xml.rels")):
         attributes = _attributes(match.group(1))
@@ -282,6 +307,10 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[int, st
     return paths
 
 
+# What reading a damaged part of a zip archive raises (a bad header, a truncated or corrupt stream).
+_DAMAGED_PART = (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError)
+
+
 def _column_index(letters: bytes) -> int:
     index = 0
     for letter in letters:
@@ -293,7 +322,7 @@ def _formulas_without_result(archive: zipfile.ZipFile, path: str) -> frozenset[t
     """Cells holding a formula that was never calculated (no cached value): calamine reads them empty."""
     try:
         xml = archive.read(path)
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except _DAMAGED_PART:
         return frozenset()
     if b"<f>" not in xml and b"<f " not in xml and b"<f/>" not in xml:
         return frozenset()
@@ -495,12 +524,16 @@ def _open_table(
         for text, first in header.duplicates
     )
     rows: Iterator[Sequence[object]] = iter(head[header.index + 1 :])
-    return table, _read_rows(kind, table, sheet, header, _chain(rows, sheet.rows))
+    return table, _read_rows(kind, table, sheet, header, chain(rows, sheet.rows))
 
 
-def _chain(first: Iterator[Sequence[object]], rest: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
-    yield from first
-    yield from rest
+class _Failed(str):
+    """A cell's reason for being refused, as remembered in a column's memo (beside clean values)."""
+
+
+def _cell_key(cell: object) -> object:
+    # 1, 1.0 and True are equal (and hash alike): only text is its own key.
+    return cell if type(cell) is str else (type(cell), cell)
 
 
 @dataclass
@@ -510,21 +543,48 @@ class _Reading:
     column: Column
     index: int  # in the row
     parent: int  # the region column (in the plan) a region lies within, or -1
-    memo: dict[object, tuple[object, str | None]] = field(default_factory=lambda: {"": (None, None)})
+    # The cell's key → its clean value, or `_Failed` with the reason.
+    memo: dict[object, object] = field(default_factory=lambda: {"": None})
+    refused: bool = False  # whether any cell of the column was refused so far
 
-    def read(self, cell: object, within: object = None) -> tuple[object, str | None]:
-        key: object = cell if type(cell) is str else (type(cell), cell)
+    def _normalise(self, cell: object, within: object = None) -> object:
+        try:
+            return normalise(self.column, cell, within=within)  # type: ignore[arg-type]
+        except CellError as error:
+            self.refused = True
+            return _Failed(str(error))
+
+    def read(self, cell: object, within: object = None) -> object:
+        """The cell's value or `_Failed`, looked up in the memo first."""
+        key = _cell_key(cell)
         if within is not None:
             key = (getattr(within, "pk", None), key)
-        found = self.memo.get(key)
-        if found is None:
-            try:
-                found = (normalise(self.column, cell, within=within), None)  # type: ignore[arg-type]
-            except CellError as error:
-                found = (None, str(error))
-            if len(self.memo) < MEMO_LIMIT:
-                self.memo[key] = found
+        memo = self.memo
+        if key in memo:
+            return memo[key]
+        found = self._normalise(cell, within)
+        if len(memo) < MEMO_LIMIT:
+            memo[key] = found
         return found
+
+    def read_column(self, cells: Sequence[object]) -> list[object]:
+        """The values (or `_Failed`) of a column's cells: each distinct cell is read once, and the
+        column is then mapped through the memo in C (most cells repeat an earlier one)."""
+        memo = self.memo
+        keys = [cell if type(cell) is str else (type(cell), cell) for cell in cells]
+        unknown = set(keys).difference(memo)
+        if not unknown:
+            return list(map(memo.__getitem__, keys))
+        fresh: dict[object, object] = {}
+        for cell, key in zip(cells, keys, strict=True):
+            if key in unknown and key not in fresh:
+                fresh[key] = self._normalise(cell)
+        room = MEMO_LIMIT - len(memo)
+        if room >= len(fresh):
+            memo.update(fresh)
+            return list(map(memo.__getitem__, keys))
+        memo.update(islice(fresh.items(), max(room, 0)))
+        return [fresh[key] if key in fresh else memo[key] for key in keys]
 
 
 def _read_rows(
@@ -544,8 +604,19 @@ def _read_rows(
     merges = _merge_starts(sheet, header)
     active_merges: dict[int, tuple[int, object]] = {}
     width = max(reading.index for reading in plan) + 1
-    chunk: list[tuple[int, Sequence[object]]] = []
-    for row_index, cells in enumerate(cells_by_row, start=header.index + 1):
+    first = header.index + 1
+    if not merges:  # the usual sheet: a chunk of rows taken at once
+        while chunk := list(islice(cells_by_row, CHUNK_ROWS)):
+            if min(map(len, chunk)) < width:
+                chunk = [
+                    [*cells, *[""] * (width - len(cells))] if len(cells) < width else cells for cells in chunk
+                ]
+            yield from _read_chunk(plan, sheet, list(range(first, first + len(chunk))), chunk)
+            first += len(chunk)
+        return
+    numbers: list[int] = []
+    chunk = []
+    for row_index, cells in enumerate(cells_by_row, start=first):
         if len(cells) < width:
             cells = [*cells, *[""] * (width - len(cells))]
         if merges or active_merges:
@@ -553,16 +624,18 @@ def _read_rows(
                 _merged_value(table, merges, active_merges, row_index, index, cell)
                 for index, cell in enumerate(cells)
             ]
-        chunk.append((row_index, cells))
+        numbers.append(row_index)
+        chunk.append(cells)
         if len(chunk) == CHUNK_ROWS:
-            yield from _read_chunk(plan, sheet, chunk)
-            chunk = []
-    yield from _read_chunk(plan, sheet, chunk)
+            yield from _read_chunk(plan, sheet, numbers, chunk)
+            numbers, chunk = [], []
+    yield from _read_chunk(plan, sheet, numbers, chunk)
 
 
 def _read_chunk(
-    plan: list[_Reading], sheet: _Sheet, chunk: list[tuple[int, Sequence[object]]]
+    plan: list[_Reading], sheet: _Sheet, numbers: list[int], chunk: list[Sequence[object]]
 ) -> Iterator[Row]:
+    """The rows of a chunk (`numbers` their 0-based row indexes), each column read at once."""
     if not chunk:
         return
     size = len(chunk)
@@ -571,31 +644,27 @@ def _read_chunk(
     raw_columns: list[list[object]] = []
     for reading in plan:
         index, key = reading.index, reading.column.key
-        cells = [row[index] for _row_index, row in chunk]
+        cells = list(map(itemgetter(index), chunk))
         raw_columns.append(cells)
-        found: list[tuple[object, str | None]]
         if reading.parent < 0:
-            memo_get = reading.memo.get
-            remembered = [memo_get(cell if type(cell) is str else (type(cell), cell)) for cell in cells]
-            found = [
-                item if item is not None else reading.read(cells[position])
-                for position, item in enumerate(remembered)
-            ]
+            found = reading.read_column(cells)
         else:
             parent_key, parents = plan[reading.parent].column.key, columns[reading.parent]
             found = [
-                (None, None)  # the region it lies in is wrong already: one error is enough
+                None  # the region it lies in is wrong already: one error is enough
                 if (errors[position] or {}).get(parent_key)
                 else reading.read(cell, parents[position])
                 for position, cell in enumerate(cells)
             ]
-        columns.append([value for value, _error in found])
-        for position, (_value, error) in enumerate(found):
-            if error is not None:
-                errors[position] = {**(errors[position] or {}), key: error}
+        if reading.refused:
+            for position, value in enumerate(found):
+                if type(value) is _Failed:
+                    errors[position] = {**(errors[position] or {}), key: str(value)}
+                    found[position] = None
+        columns.append(found)
         if sheet.without_result:
             column_index = sheet.offset + index
-            for position, (row_index, _row) in enumerate(chunk):
+            for position, row_index in enumerate(numbers):
                 if cells[position] == "" and (row_index, column_index) in sheet.without_result:
                     errors[position] = {**(errors[position] or {}), key: _no_result_message()}
     keys = [reading.column.key for reading in plan]
@@ -603,18 +672,20 @@ def _read_chunk(
         (position, reading.column) for position, reading in enumerate(plan) if reading.column.required
     ]
     width = len(keys)
-    for position, (values, raw) in enumerate(
-        zip(zip(*columns, strict=True), zip(*raw_columns, strict=True), strict=True)
-    ):
+    for position, values in enumerate(zip(*columns, strict=True)):
         row_errors = errors[position]
+        if row_errors is None and None not in values:  # the usual row: every cell filled and read
+            yield Row(numbers[position] + 1, dict(zip(keys, values, strict=True)), {}, {})
+            continue
         if row_errors is None and values.count(None) == width:
             continue  # an empty row (or one of spaces)
         row_errors = row_errors or {}
         for column_position, column in required:
             if values[column_position] is None and column.key not in row_errors:
                 row_errors[column.key] = _("“%(column)s”为必填项，不能为空。") % {"column": column.name}
+        raw = [column[position] for column in raw_columns]
         yield Row(
-            number=chunk[position][0] + 1,
+            number=numbers[position] + 1,
             values=dict(zip(keys, values, strict=True)),
             errors=row_errors,
             raw={key: cell for key, cell in zip(keys, raw, strict=True) if cell != "" and cell is not None}

@@ -8,16 +8,19 @@ for the database once per column kind (dates and decimals through the backend's 
 same ones `bulk_create` uses), columns not given take the fields' defaults, and nothing else
 happens — no `save()`, no signals, no instance. So it is only for rows already validated by the
 kind's rules, inside the caller's transaction, and the caller keeps what signals would keep
-(`sanqu.cases.rollups.count_created` for service records).
+(`sanqu.cases.rollups.count_created` for service records). `inserting` runs it on a second thread
+while the caller does that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from itertools import islice
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice, repeat
 from typing import Any, cast
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 # Column kinds whose Python values the database drivers take as they are.
 _AS_IS = {
@@ -35,72 +38,139 @@ _AS_IS = {
 }
 
 
-def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    """None for values sent as they are; else the field's own conversion, remembered per value (a
-    ledger's dates and hours repeat, so each distinct one is converted once).
+def _converter(field: models.Field[Any, Any]) -> Callable[[Sequence[Any]], list[Any]] | None:
+    """None for values sent as they are; else the field's own conversion of a column of values,
+    remembered per value (a ledger's dates and hours repeat, so each distinct one is converted once,
+    and the column is then mapped through the memo in C).
 
     A field class of our own (`EncryptedTextField` reports itself as a TextField) always goes
     through its conversion, value by value: an encrypted value must be encrypted, under a fresh
     nonce each time."""
     own = not type(field).__module__.startswith("django.")
     if own:
-        return lambda value: field.get_db_prep_save(value, connection)
+        return lambda values: [field.get_db_prep_save(value, connection) for value in values]
     if field.get_internal_type() in _AS_IS:
         return None
     converted: dict[Any, Any] = {}
 
-    def convert(value: Any) -> Any:
+    def convert(values: Sequence[Any]) -> list[Any]:
         try:
-            return converted[value]
-        except KeyError:
-            converted[value] = found = field.get_db_prep_save(value, connection)
-            return found
-        except TypeError:  # not hashable
-            return field.get_db_prep_save(value, connection)
+            # The first of equal values is the one converted, as when the rows are taken one by one.
+            for value in set(values).difference(converted):
+                converted[value] = field.get_db_prep_save(value, connection)
+        except TypeError:  # a value that is not hashable
+            return [field.get_db_prep_save(value, connection) for value in values]
+        return list(map(converted.__getitem__, values))
 
     return convert
 
 
+def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    source = iter(rows)
+    while chunk := list(islice(source, size)):
+        yield chunk
+
+
+def _prepared(
+    chunk: list[Sequence[Any]],
+    converters: list[Callable[[Sequence[Any]], list[Any]] | None],
+    tail: tuple[Any, ...],
+    width: int,
+) -> Iterable[Sequence[Any]]:
+    """The chunk's rows as the database takes them: converted a column at a time, then `tail` (the
+    constants and defaults) after each row's own values."""
+    columns: list[Sequence[Any]] = list(zip(*chunk, strict=True))
+    if len(columns) != width:
+        raise ValueError(f"rows of {len(columns)} values for {width} columns")
+    for index, convert in enumerate(converters):
+        if convert is not None:
+            columns[index] = convert(columns[index])
+    return zip(*columns, *(repeat(value, len(chunk)) for value in tail), strict=True)
+
+
 def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = 5000
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch: int = 5000,
+    constants: dict[str, Any] | None = None,
 ) -> int:
     """Insert rows (values in the order of `columns`, field names; a foreign key by its `…_id`);
-    returns how many. Fields not named take their defaults."""
+    returns how many. `constants` gives fields that take the same value in every row (the importer);
+    fields named in neither take their defaults."""
     meta = model._meta
+    fixed = constants or {}
     # get_field knows a foreign key's `…_id` too.
     given = [cast(models.Field[Any, Any], meta.get_field(name)) for name in columns]
+    same = [cast(models.Field[Any, Any], meta.get_field(name)) for name in fixed]
     rest = [
         field
         for field in meta.concrete_fields
-        if field not in given and not field.primary_key and field.column is not None
+        if field not in given and field not in same and not field.primary_key and field.column is not None
     ]
-    defaults = [field.get_db_prep_save(field.get_default(), connection) for field in rest]
+    tail = (
+        *(
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(same, fixed.values(), strict=True)
+        ),
+        *(field.get_db_prep_save(field.get_default(), connection) for field in rest),
+    )
     converters = [_converter(field) for field in given]
-    names = ", ".join(connection.ops.quote_name(str(field.column)) for field in [*given, *rest])
+    names = ", ".join(connection.ops.quote_name(str(field.column)) for field in [*given, *same, *rest])
     table = connection.ops.quote_name(meta.db_table)
-
-    def prepared(row: Sequence[Any]) -> list[Any]:
-        converted = (
-            value if convert is None else convert(value)
-            for convert, value in zip(converters, row, strict=True)
-        )
-        return [*converted, *defaults]
-
+    width = len(given)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams the rows in one command: a statement per row, even pipelined, took as long
             # again as the rest of a 100,000-row import. Only the model's own names are in the SQL.
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(prepared(row))
-                    count += 1
+                write_row = copy.write_row
+                for chunk in _batches(rows, batch):
+                    for row in _prepared(chunk, converters, tail, width):
+                        write_row(row)
+                    count += len(chunk)
             return count
-        marks = ", ".join(["%s"] * (len(given) + len(rest)))
+        marks = ", ".join(["%s"] * (width + len(tail)))
         # Only the model's own table and column names are put into the SQL; every value is a parameter.
         sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-        source = iter(rows)
-        while chunk := list(islice(source, batch)):
-            cursor.executemany(sql, [prepared(row) for row in chunk])
+        for chunk in _batches(rows, batch):
+            cursor.executemany(sql, list(_prepared(chunk, converters, tail, width)))
             count += len(chunk)
     return count
+
+
+@contextmanager
+def inserting(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], **options: Any
+) -> Iterator[Callable[[], int]]:
+    """`insert_rows` on a second thread while the caller goes on with work of its own (the tallies
+    of the rows inserted), both on this thread's connection and so in its transaction; yields a
+    function that gives the count once the block is left. Leaving the block waits for the insert,
+    and raises its error if it failed.
+
+    Worth a thread because the database does most of an insert's work without the GIL (SQLite's
+    B-trees in this process, PostgreSQL in its own): the caller's Python runs meanwhile on the other
+    core. Statements of the two threads may interleave on the connection, which serialises them
+    (SQLite's own lock, psycopg's connection lock); the caller's must not depend on the rows."""
+    shared = connections[DEFAULT_DB_ALIAS]
+    outcome: dict[str, Any] = {}
+
+    def insert() -> None:
+        connections[DEFAULT_DB_ALIAS] = shared  # as Django's live server thread shares the test's
+        try:
+            outcome["count"] = insert_rows(model, columns, rows, **options)
+        except BaseException as error:  # raised again in the caller's thread
+            outcome["error"] = error
+
+    shared.inc_thread_sharing()
+    thread = threading.Thread(target=insert, name="insert_rows", daemon=True)
+    thread.start()
+    try:
+        yield lambda: int(outcome["count"])
+    finally:
+        thread.join()
+        shared.dec_thread_sharing()
+    if "error" in outcome:
+        raise outcome["error"]

@@ -4,8 +4,8 @@ Ledgers of services are long (a county's year is tens of thousands of rows), so 
 in bulk rather than row by row through `service_record_create`: the people, service types and
 records already on file that the rows name are read in a few queries, every row is checked in memory
 with the form's own rules (`service_errors`) and the same scope (`beneficiaries_for`, `people_for`),
-and the new records are written with `insert_rows`, their tallies added with
-`rollups.count_created` in the same transaction. What a row may do:
+and the new records are written with `insert_rows` (on a second thread, `inserting`) while their
+tallies are added with `rollups.count_created`, in the same transaction. What a row may do:
 
 - create a record the ledger names by its natural key (day, person served, worker, method, type);
 - leave one unchanged when the same key is on file with the same hours, place and summary;
@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -43,7 +44,7 @@ from sanqu.cases.services.service_records import service_errors
 from sanqu.ledgers.kinds import choice_values
 from sanqu.ledgers.reading import Row
 from sanqu.lib import clock
-from sanqu.lib.bulk import insert_rows
+from sanqu.lib.bulk import inserting
 from sanqu.regions.models import Region
 from sanqu.workforce.models import Person, id_number_hash
 from sanqu.workforce.selectors import people_for
@@ -67,13 +68,28 @@ NEW_COLUMNS = (
     "beneficiary_id",
     "county_id",
 )
+# A new record's (county, service type, day, hours), as `rollups.count_created` takes them.
+TALLY = itemgetter(
+    *(NEW_COLUMNS.index(name) for name in ("county_id", "service_type_id", "served_on", "duration_hours"))
+)
 Outcome = tuple[str, list[tuple[str, str]]]  # action, [(column key or "" for the whole row, reason)]
 Key = tuple[Any, ...]
+Values = dict[str, Any]
+_NO_TYPE: tuple[None, None] = (None, None)
 
 
 def _chunks[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
+
+
+def _by_hash(numbers: Iterable[str], keyed: Callable[[str], str]) -> dict[str, list[str]]:
+    """Lookup hash → the ID numbers (as the rows write them) with that hash, each number hashed once
+    however many rows name it."""
+    found: dict[str, list[str]] = {}
+    for number in numbers:
+        found.setdefault(keyed(number), []).append(number)
+    return found
 
 
 @dataclass(frozen=True)
@@ -99,14 +115,6 @@ class ServiceRows:
 
     def __init__(self) -> None:
         self._new: list[tuple[Any, ...]] = []  # the records to create, values in NEW_COLUMNS' order
-        self._hashes: dict[tuple[str, Callable[[str], str]], str] = {}
-
-    def _hash(self, number: str, keyed: Callable[[str], str]) -> str:
-        """The lookup hash of an ID number, computed once per number however many rows name it."""
-        found = self._hashes.get((number, keyed))
-        if found is None:
-            found = self._hashes[(number, keyed)] = keyed(number)
-        return found
 
     def key(self, values: dict[str, Any]) -> Key:
         return (
@@ -120,23 +128,22 @@ class ServiceRows:
     # Reading what the rows name, a chunk of ids per query.
 
     def _served(self, actor: User, rows: Sequence[Row]) -> dict[str, _Served]:
-        """ID hash → the person served, for the people of the rows the actor may record services for."""
-        hashes = list(
-            {self._hash(str(row.values["beneficiary_id_number"]), beneficiary_id_hash) for row in rows}
-        )
+        """ID number → the person served, for the people of the rows the actor may record services for."""
+        numbers_of = _by_hash({str(row.values["beneficiary_id_number"]) for row in rows}, beneficiary_id_hash)
         counties = dict(Region.objects.filter(level=Region.Level.COUNTY).values_list("path", "pk"))
         found: dict[str, _Served] = {}
         visible = beneficiaries_for(actor)
-        for chunk in _chunks(hashes):
+        for chunk in _chunks(list(numbers_of)):
             for id_hash, pk, path in visible.filter(id_hash__in=chunk).values_list(
                 "id_hash", "pk", "region__path"
             ):
-                found[str(id_hash)] = _Served(pk, counties[path[:6]])
+                for number in numbers_of[str(id_hash)]:
+                    found[number] = _Served(pk, counties[path[:6]])
         return found
 
     def _workers(self, actor: User, rows: Sequence[Row]) -> dict[str, int]:
-        """ID hash → person id, for the workers of the rows the actor may record services of."""
-        hashes = list({self._hash(str(row.values["worker_id_number"]), id_number_hash) for row in rows})
+        """ID number → person id, for the workers of the rows the actor may record services of."""
+        numbers_of = _by_hash({str(row.values["worker_id_number"]) for row in rows}, id_number_hash)
         if actor.has_perm(IMPORT_SERVICES):
             visible: QuerySet[Person] = people_for(actor)
         elif actor.has_perm(ADD_SERVICE) and (own := person_of(actor)) is not None:
@@ -144,8 +151,10 @@ class ServiceRows:
         else:
             return {}
         found: dict[str, int] = {}
-        for chunk in _chunks(hashes):
-            found.update(visible.filter(id_hash__in=chunk).values_list("id_hash", "pk").distinct())
+        for chunk in _chunks(list(numbers_of)):
+            for id_hash, pk in visible.filter(id_hash__in=chunk).values_list("id_hash", "pk").distinct():
+                for number in numbers_of[str(id_hash)]:
+                    found[number] = pk
         return found
 
     def _on_file(self, beneficiary_ids: Iterable[int]) -> dict[Key, tuple[Decimal, str, str]]:
@@ -168,65 +177,54 @@ class ServiceRows:
         """Each row's outcome, in order; the records to create are kept for `write`."""
         served = self._served(actor, rows)
         workers = self._workers(actor, rows)
-        types = {kind.name: kind for kind in ServiceType.objects.all()}
+        types = {kind.name: (kind, kind.pk) for kind in ServiceType.objects.all()}
         on_file = self._on_file(person.pk for person in served.values())
         today = clock.today()
         scope_refused = _("在您的权限范围内没有该身份证号的%(whom)s。")
         no_person = scope_refused % {"whom": _("服务对象")}
         no_worker = scope_refused % {"whom": _("社工")}
         changed = str(CHANGED)
+        fields = self.fields
         outcomes: list[Outcome] = []
-        self._new = []
+        new = self._new = []
+        created: Outcome = ("create", [])
         for done, row in enumerate(rows):
             if progress is not None and done % 5000 == 0:
                 progress(done)
-            values = cast(dict[str, Any], row.values)
+            values = cast(Values, row.values)
             errors: list[tuple[str, str]] = []
-            person = served.get(self._hash(values["beneficiary_id_number"], beneficiary_id_hash))
+            person = served.get(values["beneficiary_id_number"])
             if person is None:
                 errors.append(("beneficiary_id_number", no_person))
-            worker = workers.get(self._hash(values["worker_id_number"], id_number_hash))
+            worker = workers.get(values["worker_id_number"])
             if worker is None:
                 errors.append(("worker_id_number", no_worker))
-            kind = types.get(values["service_type"])
+            type_name = values["service_type"]
+            kind, kind_pk = types.get(type_name, _NO_TYPE)
             if kind is None:
-                errors.append(
-                    ("service_type", _("没有名为“%(name)s”的服务类型。") % {"name": values["service_type"]})
-                )
+                errors.append(("service_type", _("没有名为“%(name)s”的服务类型。") % {"name": type_name}))
             hours = values.get("duration_hours")
             place = values.get("place") or ""
             notes = values.get("notes") or ""
+            served_on = values["served_on"]
             method = METHODS[values["method"]]
             if kind is not None:
                 found = service_errors(
-                    served_on=values["served_on"],
-                    method=method,
-                    service_type=kind,
-                    duration_hours=hours,
-                    today=today,
+                    served_on=served_on, method=method, service_type=kind, duration_hours=hours, today=today
                 )
-                errors += [(self.fields[name], reason) for name, reason in found.items()]
+                if found:
+                    errors += [(fields[name], reason) for name, reason in found.items()]
             if len(place) > PLACE_LENGTH:
                 errors.append(("place", _("服务地点不能超过%(n)s个字。") % {"n": PLACE_LENGTH}))
             if errors or person is None or worker is None or kind is None:
                 outcomes.append(("reject", errors))
                 continue
-            stored = on_file.get((values["served_on"], person.pk, worker, method, kind.pk))
+            stored = on_file.get((served_on, person.pk, worker, method, kind_pk))
             if stored is None:
-                self._new.append(
-                    (
-                        values["served_on"],
-                        worker,
-                        method,
-                        kind.pk,
-                        hours,
-                        place,
-                        notes,
-                        person.pk,
-                        person.county_id,
-                    )
+                new.append(
+                    (served_on, worker, method, kind_pk, hours, place, notes, person.pk, person.county_id)
                 )
-                outcomes.append(("create", []))
+                outcomes.append(created)
             elif stored == (hours, place, notes):
                 outcomes.append(("unchanged", []))
             else:
@@ -235,9 +233,7 @@ class ServiceRows:
 
     def write(self, actor: User) -> int:
         """Write the records `check` found new, with their tallies; returns how many."""
-        columns = (*NEW_COLUMNS, "created_by_id")
-        count = insert_rows(ServiceRecord, columns, [(*new, actor.pk) for new in self._new])
-        rollups.count_created(
-            (county, kind, day, hours) for day, _w, _m, kind, hours, *_rest, county in self._new
-        )
-        return count
+        # The records are inserted on a second thread while this one adds their tallies.
+        with inserting(ServiceRecord, NEW_COLUMNS, self._new, constants={"created_by_id": actor.pk}) as count:
+            rollups.count_created(map(TALLY, self._new))
+        return count()
