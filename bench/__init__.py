@@ -13,4 +13,6 @@ from __future__ import annotations
 BENCHMARKS = {
     "figures": "bench.figures_bench",
     "ledgers": "bench.ledgers_bench",
+    "workbench": "bench.workbench_bench",
+    "report": "bench.report_bench",
 }

@@ -9,9 +9,13 @@ are throwaway: a SQLite file in a temporary directory, or a PostgreSQL cluster s
 
 from __future__ import annotations
 
+import atexit
 import base64
+import contextlib
 import datetime as dt
 import gc
+import hashlib
+import io
 import json
 import math
 import os
@@ -326,3 +330,322 @@ def milliseconds(value: float | None) -> str:
 
 def times(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}×"
+
+
+# Generated datasets (`sanqu generate`), made once and kept in a cache ---------------------------
+
+CACHE_DIR = RESULTS_DIR / "cache"
+GENERATE_SEED = 2013  # `sanqu generate`'s own default
+# What the generated rows depend on besides the migrations: a change to any of these files (or to
+# the working date) makes a new cache entry, and the old ones are never restored again.
+GENERATOR_FILES = (
+    "sanqu/demo/generate.py",
+    "sanqu/demo/management/commands/generate.py",
+    "sanqu/demo/plan.py",
+    "sanqu/demo/wording.py",
+    "sanqu/demo/people.py",
+    "sanqu/demo/groupwork.py",
+    "sanqu/demo/builder.py",
+    "sanqu/demo/loading.py",
+    "sanqu/lib/bulk.py",
+    "sanqu/cases/rollups.py",
+    "sanqu/regions/management/commands/load_regions.py",
+)
+CACHE_MODES = ("use", "refresh", "off")
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A `sanqu generate` size: a preset with options on top of it, and the seed."""
+
+    preset: str
+    options: tuple[tuple[str, int], ...] = ()  # e.g. (("beneficiaries", 20000), ("services", 200000))
+    seed: int = GENERATE_SEED
+
+    @property
+    def label(self) -> str:
+        """`province`, or `small+beneficiaries=20000+services=200000` (the options sorted)."""
+        return "+".join([self.preset, *(f"{name}={value}" for name, value in sorted(self.options))])
+
+    def command_options(self) -> dict[str, Any]:
+        return {"size": self.preset, "seed": self.seed, **dict(self.options)}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A throwaway database holding a generated programme, and how to open it."""
+
+    db: Database
+    spec: DatasetSpec
+    env: dict[str, str]  # the field keys its rows were encrypted with (run_in_django_with's `env`)
+    counts: dict[str, int]  # rows generated, by model label
+    source: str  # "generated" or "cache"
+    seconds: float  # generating it, or restoring it from the cache
+    generated_seconds: float  # what generating it took (when the cache entry was made)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "size": self.spec.label,
+            "seed": self.spec.seed,
+            "counts": self.counts,
+            "source": self.source,
+            "seconds": round(self.seconds, 1),
+            "generated_seconds": round(self.generated_seconds, 1),
+        }
+
+
+def dataset_key() -> str:
+    """12 hex digits of a hash of the migrations, the generator's files and the working date."""
+    digest = hashlib.sha256(DEMO_TODAY.encode())
+    files = sorted(ROOT.glob("sanqu/*/migrations/*.py")) + [ROOT / name for name in GENERATOR_FILES]
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cache_entry(kind: str, spec: DatasetSpec, *, key: str | None = None) -> Path:
+    """var/bench/cache/<kind>-<size>-<seed>-<key> (without suffix: .json, .dump or .sqlite3 follow)."""
+    size = spec.label.replace("=", "").replace("+", "-")
+    return CACHE_DIR / f"{kind}-{size}-{spec.seed}-{key or dataset_key()}"
+
+
+def run_in_django_with(function: str, *, db: Database, options: dict[str, Any], env: dict[str, str]) -> Any:
+    """`run_in_django` with variables of the environment on top of `django_environment(db)`
+    (a generated dataset's field keys, production-like settings)."""
+    result = db.workdir / "result.json"
+    result.unlink(missing_ok=True)
+    completed = subprocess.run(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-m", "bench.worker", function, str(result)],
+        input=json.dumps(options),
+        text=True,
+        env=django_environment(db) | env,
+        cwd=ROOT,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{function} failed on {db.kind} (exit status {completed.returncode})")
+    return json.loads(result.read_text())
+
+
+def _postgres_address(db: Database) -> list[str]:
+    """-h HOST -p PORT -U USER -d NAME of the run's database, for pg_dump, pg_restore and psql."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(db.url)
+    return ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
+
+
+def _sqlite_file(db: Database) -> Path:
+    return Path(db.url.removeprefix("sqlite:///"))
+
+
+@contextmanager
+def generated_database(
+    kind: str, spec: DatasetSpec, *, cache: str = "use", key: str | None = None
+) -> Iterator[Dataset]:
+    """A throwaway database of the kind holding `sanqu generate`'s programme of the size and seed.
+
+    With `cache="use"` it is restored from var/bench/cache when an entry of the same key is there
+    (on PostgreSQL `pg_restore` of a `pg_dump -Fc`, then ANALYZE; on SQLite a copy of the file),
+    else generated and then written to the cache; "refresh" generates and rewrites the entry;
+    "off" generates and writes nothing. The field keys are kept beside the entry (the ID numbers
+    are encrypted with them); `Dataset.env` carries them to the processes on the database.
+    `key` restores the entry of that key instead of the files' (`dataset_key()`), e.g. one made
+    before a migration was added: the migrations since are applied after the restore.
+    """
+    if cache not in CACHE_MODES:
+        raise ValueError(f"unknown cache mode: {cache}")
+    label = f"{kind} {spec.label}"
+    entry = cache_entry(kind, spec, key=key)
+    if key is not None and key != dataset_key():
+        progress(label, f"the cache entry of key {key} is asked for; the files' key is now {dataset_key()}")
+    meta_path, data_path = (
+        entry.with_suffix(".json"),
+        entry.with_suffix(".dump" if kind == "postgres" else ".sqlite3"),
+    )
+    with database(kind) as db:
+        started = time.monotonic()
+        if cache == "use" and meta_path.is_file() and data_path.is_file():
+            meta = json.loads(meta_path.read_text())
+            progress(label, f"restoring the generated programme from {data_path.name}")
+            _restore(db, data_path)
+            env = meta["env"]
+            run_in_django_with("bench.common:migrate_and_analyze", db=db, options={}, env=env)
+            seconds = time.monotonic() - started
+            progress(
+                label, f"restored in {seconds:.1f} s (generating it took {meta['generated_seconds']:.0f} s)"
+            )
+            yield Dataset(db, spec, env, meta["counts"], "cache", seconds, meta["generated_seconds"])
+            return
+        env = {"SANQU_FIELD_KEYS": f"bench:{_key()}", "SANQU_LOOKUP_KEY": _key()}
+        progress(label, f"generating (sanqu generate {_command_line(spec)})")
+        counts = run_in_django_with(
+            "bench.common:generate_in_django", db=db, options=spec.command_options(), env=env
+        )
+        seconds = time.monotonic() - started
+        progress(label, f"generated in {seconds:.1f} s")
+        if cache != "off":
+            saving = time.monotonic()
+            _save(db, data_path)
+            meta_path.write_text(
+                json.dumps(
+                    {
+                        "size": spec.label,
+                        "seed": spec.seed,
+                        "key": dataset_key(),
+                        "env": env,
+                        "counts": counts,
+                        "generated_seconds": round(seconds, 1),
+                    },
+                    indent=2,
+                )
+                + "\n"
+            )
+            meta_path.chmod(0o600)  # it holds the field keys
+            progress(label, f"cached as {data_path} in {time.monotonic() - saving:.1f} s")
+        yield Dataset(db, spec, env, counts, "generated", seconds, seconds)
+
+
+def _command_line(spec: DatasetSpec) -> str:
+    return " ".join(
+        [
+            f"--size {spec.preset}",
+            *(f"--{name} {value}" for name, value in sorted(spec.options)),
+            f"--seed {spec.seed}",
+        ]
+    )
+
+
+def _save(db: Database, path: Path) -> None:
+    """Write the database to the cache entry's data file (a temporary name first: never half a file)."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    if db.kind == "postgres":
+        with partial.open("wb") as out:
+            subprocess.run(  # noqa: S603
+                _as_postgres(
+                    [postgres_bindir() / "pg_dump", "-Fc", "-Z", "1", *_postgres_address(db), "sanqu"]
+                ),
+                stdout=out,
+                check=True,
+            )
+    else:
+        shutil.copyfile(_sqlite_file(db), partial)
+    partial.chmod(0o644)  # pg_restore reads it as the postgres user
+    partial.replace(path)
+
+
+def _restore(db: Database, path: Path) -> None:
+    if db.kind == "postgres":
+        subprocess.run(  # noqa: S603
+            _as_postgres(
+                [
+                    postgres_bindir() / "pg_restore",
+                    "-j",
+                    str(max(1, os.cpu_count() or 1)),
+                    "--no-owner",
+                    *_postgres_address(db),
+                    "-d",
+                    "sanqu",
+                    path,
+                ]
+            ),
+            check=True,
+        )
+    else:
+        shutil.copyfile(path, _sqlite_file(db))
+
+
+def generate_in_django(options: dict[str, Any]) -> dict[str, int]:
+    """(In a Django process) migrate, then `sanqu generate` with the options; the rows it made."""
+    from django.core.management import call_command
+
+    from sanqu.accounts.models import User
+    from sanqu.cases.models import Beneficiary, Case, ServiceRecord
+    from sanqu.regions.models import Station
+    from sanqu.workforce.models import Person
+
+    class Lines(io.StringIO):
+        """The command's progress lines, stamped, on stderr."""
+
+        def write(self, text: str) -> int:
+            for line in text.splitlines():
+                if line.strip():
+                    progress("generate", line.strip())
+            return len(text)
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("generate", **options, stdout=Lines())  # ends with ANALYZE on PostgreSQL
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # everything into the main file: the cache copies only it
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    models = (Station, Person, Beneficiary, Case, ServiceRecord, User)
+    return {model._meta.label: model._default_manager.count() for model in models}
+
+
+def migrate_and_analyze(options: dict[str, Any]) -> dict[str, Any]:
+    """(In a Django process) a restored database: migrations applied (none when the key matched),
+    fresh planner statistics on PostgreSQL (pg_restore does not restore them)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    analyze()
+    return {}
+
+
+# Processes' memory ------------------------------------------------------------------------------
+
+
+def status_kib(pid: int | str, field: str) -> int | None:
+    """A `VmHWM`/`VmRSS` line of /proc/<pid>/status in KiB (None once the process is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def children_of(pid: int) -> list[int]:
+    """The process's descendants (from /proc/<pid>/task/*/children)."""
+    found: list[int] = []
+    pending = [pid]
+    while pending:
+        parent = pending.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                kids = [int(child) for child in task.read_text().split()]
+            except (OSError, ValueError):
+                continue
+            found += kids
+            pending += kids
+    return found
+
+
+def reset_peak_memory() -> None:
+    """Start this process's VmHWM afresh from its current resident set (as ledgers_bench does)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+# Datasets shared by the benchmarks of one run ---------------------------------------------------
+
+_kept_open = contextlib.ExitStack()
+_kept: dict[tuple[str, DatasetSpec, str, str | None], Dataset] = {}
+
+
+def shared_dataset(kind: str, spec: DatasetSpec, *, cache: str = "use", key: str | None = None) -> Dataset:
+    """`generated_database`, opened once in this process and kept until it exits: the workbench and
+    report benchmarks of one `python -m bench` run restore (or generate) each programme once. What one
+    benchmark adds (the workbench's accounts and service records) the next one finds."""
+    wanted = (kind, spec, cache, key)
+    if wanted not in _kept:
+        if not _kept:
+            atexit.register(_kept_open.close)
+        _kept[wanted] = _kept_open.enter_context(generated_database(kind, spec, cache=cache, key=key))
+    return _kept[wanted]
