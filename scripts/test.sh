@@ -70,6 +70,14 @@ for name in "${steps[@]}"; do
     fuzz)
       step "Fuzzing (hypothesis, profile fuzz)"
       HYPOTHESIS_PROFILE=fuzz python -m pytest -q -p no:randomly sanqu/lib/tests/test_fuzz.py || failed+=(fuzz)
+      step "Fuzzing (atheris, coverage-guided, ${FUZZ_SECONDS:-60} s a target)"
+      if "$UV" sync --frozen --quiet -p "$PY" --group fuzz; then
+        for target in idnumber creditcode guard ledger; do
+          python scripts/fuzz_atheris.py "$target" || failed+=("fuzz-$target")
+        done
+      else
+        failed+=(fuzz-setup)
+      fi
       ;;
     sqlite)
       step "Tests on SQLite"

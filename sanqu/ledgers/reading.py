@@ -210,11 +210,11 @@ def _zip_sheets(data: bytes, hidden: list[str]) -> Iterator[_Sheet]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        is_ods = "mimetype" in names and archive.read("mimetype").startswith(
+            b"application/vnd.oasis.opendocument.spreadsheet"
+        )
+    except _DAMAGED_PART:
         raise _corrupted() from None
-    is_ods = "mimetype" in names and archive.read("mimetype").startswith(
-        b"application/vnd.oasis.opendocument.spreadsheet"
-    )
     if not is_ods and not any(name.startswith("xl/") for name in names):
         raise _not_a_ledger_file()  # a .docx, a .zip …
     sheet_paths = {} if is_ods else _xlsx_sheet_paths(archive, names)
@@ -307,8 +307,12 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[int, str]:
     return paths
 
 
-# What reading a damaged part of a zip archive raises (a bad header, a truncated or corrupt stream).
-_DAMAGED_PART = (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError)
+# What reading a damaged zip archive or one of its parts raises (a bad header, a truncated or corrupt
+# stream, a made-up version).
+_DAMAGED_PART = (
+    KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError,
+    NotImplementedError,  # a compression method or zip version the library does not know
+)  # fmt: skip
 
 
 def _column_index(letters: bytes) -> int:
