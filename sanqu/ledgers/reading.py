@@ -312,6 +312,7 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[int, str]:
 _DAMAGED_PART = (
     KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError,
     NotImplementedError,  # a compression method or zip version the library does not know
+    RuntimeError,  # an entry flagged as encrypted (zipfile wants its password)
 )  # fmt: skip
 
 

@@ -147,3 +147,16 @@ def test_a_workbook_claiming_a_zip_version_from_the_future_is_refused_with_a_rea
     with pytest.raises(LedgerFileError) as refused:
         read_ledger(bytes(damaged), filename="台账.xlsx", kind=ORGANISATIONS)
     assert str(refused.value)
+
+
+def test_a_workbook_whose_parts_are_flagged_encrypted_is_read_or_refused_with_a_reason() -> None:
+    # Also the fuzzer's: zipfile asks for a password (RuntimeError) to open an entry flagged encrypted.
+    damaged = bytearray(WORKBOOK)
+    entry = damaged.find(b"PK\x01\x02")
+    while entry >= 0:
+        damaged[entry + 8] |= 0x01  # general purpose flag, bit 0: encrypted
+        entry = damaged.find(b"PK\x01\x02", entry + 4)
+    try:
+        read_ledger(bytes(damaged), filename="台账.xlsx", kind=ORGANISATIONS)
+    except LedgerFileError as refused:
+        assert str(refused)
