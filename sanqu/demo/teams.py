@@ -18,6 +18,8 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from sanqu.accounts.models import User
 from sanqu.cases.models import Case
 from sanqu.demo import plan
@@ -122,7 +124,7 @@ class TeamBuilder:
         chosen: dict[int, Person] = {self.mentor.county_id: self.mentor}
         intermediate = (
             Certificate.objects.filter(level=Certificate.Level.INTERMEDIATE, obtained_on__lte=AS_OF)
-            .filter(person__dispatches__isnull=True)
+            .filter(~Exists(Dispatch.objects.filter(person=OuterRef("person_id"))))
             .exclude(person__in=[self.worker, self.mentor])
             .select_related("person")
             .order_by("person__county__code", "obtained_on", "person_id")
@@ -134,9 +136,11 @@ class TeamBuilder:
     def locals_by_county(self, exclude: set[int]) -> dict[int, list[Person]]:
         people: dict[int, list[Person]] = defaultdict(list)
         certified = (
-            Person.objects.filter(certificates__obtained_on__lte=AS_OF, dispatches__isnull=True)
+            Person.objects.filter(
+                Exists(Certificate.objects.filter(person=OuterRef("pk"), obtained_on__lte=AS_OF)),
+                ~Exists(Dispatch.objects.filter(person=OuterRef("pk"))),
+            )
             .exclude(pk__in=exclude)
-            .distinct()
             .order_by("county__code", "id")
         )
         for person in certified:
