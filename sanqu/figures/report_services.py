@@ -123,9 +123,12 @@ INTERRUPTED_AFTER = dt.timedelta(minutes=15)
 def mark_interrupted(*, now: dt.datetime | None = None) -> int:
     """Mark reports whose worker stopped mid-way as failed (asking again makes a new one)."""
     now = now or timezone.now()
-    return ReportFile.objects.filter(
-        status=ReportFile.Status.RUNNING, heartbeat_at__lt=now - INTERRUPTED_AFTER
-    ).update(
+    silent_since = now - INTERRUPTED_AFTER
+    # A report started before heartbeats were written has none: its request time stands in.
+    silent = models.Q(heartbeat_at__lt=silent_since) | models.Q(
+        heartbeat_at__isnull=True, requested_at__lt=silent_since
+    )
+    return ReportFile.objects.filter(silent, status=ReportFile.Status.RUNNING).update(
         status=ReportFile.Status.FAILED,
         error=_("生成过程中被中断（服务重启或进程退出）。请重新申请生成。"),
         step=_("生成失败"),

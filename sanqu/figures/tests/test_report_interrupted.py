@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanqu.figures.models import ReportFile
-from sanqu.figures.report_services import run_report
+from sanqu.figures.report_services import mark_interrupted, run_report
 from sanqu.figures.tests.test_report_pages import ask
 from sanqu.figures.tests.test_snapshots import People, build_people
 
@@ -52,3 +52,15 @@ def test_each_step_of_a_running_report_is_a_sign_of_life() -> None:
     assert run_report(report.pk).status == ReportFile.Status.DONE
     report.refresh_from_db()
     assert report.heartbeat_at is not None and report.heartbeat_at >= before
+
+
+def test_a_report_left_running_before_heartbeats_were_kept_is_marked_by_its_request_time() -> None:
+    people: People = build_people()
+    report = ask(people, fmt="pdf")
+    two_hours_ago = timezone.now() - dt.timedelta(hours=2)
+    ReportFile.objects.filter(pk=report.pk).update(
+        status=ReportFile.Status.RUNNING, heartbeat_at=None, requested_at=two_hours_ago
+    )
+    assert mark_interrupted() == 1
+    report.refresh_from_db()
+    assert report.status == ReportFile.Status.FAILED
