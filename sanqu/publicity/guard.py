@@ -21,12 +21,13 @@ from __future__ import annotations
 import html as html_lib
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import nh3
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -569,7 +570,11 @@ def review(text: str, *, html: bool = False) -> list[str]:
     findings = _Findings()
     readable = text
     if html or _LOOKS_LIKE_MARKUP.search(text):
-        soup = BeautifulSoup(text, "html.parser")
+        with warnings.catch_warnings():
+            # A text that is only a link makes BeautifulSoup ask whether a URL was meant for a file:
+            # here it is text to review, as it is.
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            soup = BeautifulSoup(text, "html.parser")
         attribute_texts = _review_markup(soup, findings)
         _sweep_raw(text, findings)
         readable = "".join(_visible_text(soup)) + "\n" + "\n".join(attribute_texts)

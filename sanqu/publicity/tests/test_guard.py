@@ -487,3 +487,12 @@ def test_the_command_says_which_file_it_cannot_read(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"无法读取“.*missing\.txt”") as error:
         call_command("check-content", str(tmp_path / "missing.txt"))
     assert error.value.returncode == 2
+
+
+def test_a_text_that_is_only_a_link_is_reviewed_without_a_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # BeautifulSoup used to warn that this looked like a file name
+        reasons = review("https://spam.example.com/bet", html=True)
+    assert any("spam.example.com" in reason for reason in reasons)
