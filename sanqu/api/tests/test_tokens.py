@@ -25,7 +25,7 @@ def test_it_gives_a_token_for_username_and_password(world):
     assert token.key_hash == hash_key(key) and key not in (token.key_hash, token.prefix)
     assert token.origin == ApiToken.Origin.PASSWORD and token.name == "手机应用"
     assert response.json()["expires_at"].startswith(
-        (timezone.now() + dt.timedelta(days=90)).date().isoformat()
+        timezone.localdate(timezone.now() + dt.timedelta(days=90)).isoformat()
     )
     assert AuditEntry.objects.filter(
         action="create", object_type="api.apitoken", actor=world["worker"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from sanqu.figures.engine import compute_figures
 from sanqu.figures.management.commands.figures import Command
@@ -46,7 +46,7 @@ def test_it_prints_a_table_with_chinese_labels(programme: Programme) -> None:
 
 def test_it_defaults_to_the_municipality_and_today(programme: Programme) -> None:
     figures = json.loads(run("--json"))
-    assert figures == compute_figures(scope=programme.chongqing, as_of=dt.date.today())
+    assert figures == compute_figures(scope=programme.chongqing, as_of=timezone.localdate())
 
 
 def test_it_refuses_an_unknown_scope(programme: Programme) -> None:

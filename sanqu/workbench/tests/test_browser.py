@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from sanqu.testing import PASSWORD, World
@@ -18,7 +19,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
 def _posted(world: World) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     make_dispatch(
         person=world.worker_person,
         county=world.chengkou,

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sanqu.orgs.models import Organisation
 from sanqu.publicity.demo import build_tree
@@ -14,7 +15,7 @@ from sanqu.testing import World, make_person
 from sanqu.workforce.models import Certificate
 from sanqu.workforce.tests.factories import make_dispatch
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()  # the bureau's day (Asia/Shanghai), as the pages count
 
 
 @pytest.fixture
