@@ -8,10 +8,17 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 SESSION_KEY = "sanqu_last_seen"
+# The last activity is written at most this often: a read then costs no session UPDATE, and the
+# timeout is still kept to within a minute.
+RECORD_EVERY = 60
 
 
 class IdleTimeoutMiddleware:
-    """Log a user out after a period without requests (等保: idle-session timeout)."""
+    """Log a user out after a period without requests (等保: idle-session timeout).
+
+    The session keeps the time of the last request, rewritten only when it is `RECORD_EVERY`
+    seconds old, so most requests leave the session row alone.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -19,9 +26,9 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = time.time()
-            last_seen = request.session.get(SESSION_KEY, now)
-            if now - last_seen > settings.SANQU_IDLE_TIMEOUT:
+            last_seen = request.session.get(SESSION_KEY)
+            if last_seen is not None and now - last_seen > settings.SANQU_IDLE_TIMEOUT:
                 logout(request)
-            else:
+            elif last_seen is None or now - last_seen >= RECORD_EVERY:
                 request.session[SESSION_KEY] = now
         return self.get_response(request)

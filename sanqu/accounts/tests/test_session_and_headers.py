@@ -33,6 +33,26 @@ def test_a_session_idle_longer_than_the_timeout_is_signed_out(world: World, as_u
     assert client.get("/cases/").status_code == 302  # signed out, not only redirected once
 
 
+def test_reading_pages_writes_the_session_at_most_once_a_minute(world: World, as_user) -> None:
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user("worker")
+    assert client.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+        assert client.get("/cases/").status_code == 200
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert writes == []  # within the minute: the last activity stands
+    session = client.session
+    session[SESSION_KEY] = time.time() - 61
+    session.save()
+    assert client.get("/").status_code == 200
+    last_seen = Session.objects.get(session_key=client.session.session_key).get_decoded()[SESSION_KEY]
+    assert time.time() - last_seen < 5  # a minute on, the request is recorded again
+
+
 def test_a_post_without_the_csrf_token_is_refused(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world["worker"])
