@@ -24,7 +24,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from sanqu.ledgers.kinds import Column
-from sanqu.lib import creditcode, idnumber
+from sanqu.lib import clock, creditcode, idnumber
 from sanqu.orgs.forms import CREDIT_CODE_ERRORS
 from sanqu.regions.lookup import find_region
 from sanqu.regions.models import Region
@@ -176,7 +176,7 @@ def _id_number(column: Column, raw: object) -> str | None:
     if not text:
         return None
     try:
-        return idnumber.validate(text)
+        return idnumber.validate(text, today=clock.today())
     except idnumber.InvalidIdNumber as error:
         message = ID_NUMBER_ERRORS[error.reason] % {"count": len(idnumber.normalise(text))}
         raise CellError(message) from None

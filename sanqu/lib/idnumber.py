@@ -49,8 +49,18 @@ def birth_date(number: str) -> dt.date:
     return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
+def latest_date_anywhere() -> dt.date:
+    """Today's date where it is latest (UTC+14): no one alive was born after it."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date()
+
+
 def validate(raw: str, *, today: dt.date | None = None) -> str:
-    """Return the normalised number, or raise InvalidIdNumber with the reason."""
+    """Return the normalised number, or raise InvalidIdNumber with the reason.
+
+    A birth date after `today` is refused; the platform passes its working date
+    (`sanqu.lib.clock.today()`). Without one the bound is `latest_date_anywhere()`, never the
+    machine's own date, which lags the bureau's by a day from 16:00 to 24:00 UTC.
+    """
     number = normalise(raw)
     if len(number) != 18:
         raise InvalidIdNumber("length")
@@ -62,16 +72,16 @@ def validate(raw: str, *, today: dt.date | None = None) -> str:
         born = birth_date(number)
     except ValueError:
         raise InvalidIdNumber("birth_date") from None
-    if born.year < 1900 or born > (today or dt.date.today()):
+    if born.year < 1900 or born > (today or latest_date_anywhere()):
         raise InvalidIdNumber("birth_date")
     if check_character(number[:17]) != number[17]:
         raise InvalidIdNumber("check")
     return number
 
 
-def is_valid(raw: str) -> bool:
+def is_valid(raw: str, *, today: dt.date | None = None) -> bool:
     try:
-        validate(raw)
+        validate(raw, today=today)
     except InvalidIdNumber:
         return False
     return True

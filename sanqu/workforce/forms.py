@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sanqu.lib import idnumber
+from sanqu.lib import clock, idnumber
 
 ID_NUMBER_ERRORS = {
     "length": _("身份证号应为18位，当前为%(count)s位。"),
@@ -29,7 +29,7 @@ _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 def clean_id_number(raw: str) -> str:
     """The normalised number (full-width digits, spaces and lower-case x accepted) or a ValidationError."""
     try:
-        return idnumber.validate(raw)
+        return idnumber.validate(raw, today=clock.today())
     except idnumber.InvalidIdNumber as error:
         raise ValidationError(
             ID_NUMBER_ERRORS[error.reason],

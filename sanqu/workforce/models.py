@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sanqu.lib import idnumber
+from sanqu.lib import clock, idnumber
 from sanqu.lib.fields import EncryptedTextField
 from sanqu.lib.keys import keyring
 
@@ -51,7 +51,7 @@ class Person(models.Model):
 
     def set_id_number(self, raw: str) -> None:
         """Validate, normalise and store the number with its lookup hash (and the sex it encodes)."""
-        number = idnumber.validate(raw)
+        number = idnumber.validate(raw, today=clock.today())
         self.id_number = number
         self.id_hash = id_number_hash(number)
         self.sex = idnumber.sex(number)

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sanqu.lib import idnumber
+from sanqu.lib import clock, idnumber
 from sanqu.lib.fields import EncryptedTextField
 from sanqu.lib.keys import keyring
 
@@ -130,7 +130,7 @@ class Beneficiary(models.Model):
         return self.name
 
     def set_id_number(self, raw: str) -> None:
-        number = idnumber.validate(raw)
+        number = idnumber.validate(raw, today=clock.today())
         self.id_number = number
         self.id_hash = beneficiary_id_hash(number)
         self.sex = idnumber.sex(number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -63,6 +64,17 @@ def test_it_refuses_the_30th_of_february_and_a_future_birth() -> None:
         assert error.reason == "birth_date"
     else:
         raise AssertionError("a birth date after today was accepted")
+
+
+def test_a_baby_born_today_in_beijing_is_accepted_whatever_the_machine_clock() -> None:
+    # At 20:00 UTC it is already the next day in Beijing: the machine's date must not refuse the baby.
+    evening = dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC)
+    beijing_today = evening.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    number = idnumber.make("500229", beijing_today, 1)
+    with mock.patch.object(idnumber.dt, "datetime", wraps=dt.datetime) as clock:
+        clock.now.return_value = evening
+        assert idnumber.is_valid(number)
+        assert not idnumber.is_valid(idnumber.make("500229", beijing_today + dt.timedelta(days=1), 1))
 
 
 def test_it_masks_all_but_the_address_and_the_last_four() -> None:
