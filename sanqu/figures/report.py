@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from sanqu.cases.models import Beneficiary, Group
+from sanqu.cases.models import Group
 from sanqu.figures import dashboard, drilldown, engine
 from sanqu.figures.checks import Check, consistency_checks
 from sanqu.figures.engine import FigureError
@@ -276,7 +276,7 @@ def _build(*, scope: Region, as_of: dt.date, link_base: str, progress: Progress 
         for key, value in figures.items()
         if not isinstance(value, dict) and key in engine.FIGURE_LABELS
     }
-    beneficiaries = Beneficiary.objects.filter(engine.beneficiaries_q(scope=scope, as_of=as_of)).count()
+    beneficiaries = engine.beneficiaries_registered(scope=scope, as_of=as_of)
     n["beneficiaries"] = number("beneficiaries_by_group", value=beneficiaries)
     n["services"] = number("services_by_type", value=sum(figures["services_by_type"].values()))
     n["cases"] = number("cases_by_stage", value=sum(figures["cases_by_stage"].values()))

@@ -15,14 +15,16 @@ from sanqu.cases.models.cases import (
 )
 from sanqu.cases.models.community import CommunityActivity, CommunityAttendance
 from sanqu.cases.models.groups import Group, GroupAttendance, GroupMember, GroupSession
-from sanqu.cases.models.rollups import ServiceRollup
+from sanqu.cases.models.rollups import BeneficiaryRollup, CaseStageRollup, ServiceRollup
 from sanqu.cases.models.services import ServiceRecord, ServiceType
 
 __all__ = [
     "Assessment",
     "Beneficiary",
+    "BeneficiaryRollup",
     "Case",
     "CasePlan",
+    "CaseStageRollup",
     "Closure",
     "CommunityActivity",
     "CommunityAttendance",

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanqu.cases.models.cases import Case
+
 
 class ServiceRollup(models.Model):
     """Service records counted per county and service type, by month and by day (服务记录汇总).
@@ -47,3 +49,86 @@ class ServiceRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}/{self.service_type_id}/{self.span}/{self.served_on}: {self.records}"
+
+
+class BeneficiaryRollup(models.Model):
+    """People served counted per county and target group, by month and by day of registration (服务对象汇总).
+
+    A beneficiary counts in the county above its village (the region whose path is the first six
+    digits of its own) on its `registered_on`: once in the row without a group (everyone) and once
+    in the row of each target group it is in, each in a MONTH row (the 1st) and a DAY row. The
+    figures as of D add the months before D's month and the days of D's month up to D, as for the
+    services. `sanqu.cases.rollups` keeps the rows current and can rebuild them.
+    """
+
+    Span = ServiceRollup.Span
+
+    county = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("区县")
+    )
+    target_group = models.ForeignKey(
+        "cases.TargetGroup",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("服务对象类别（空为全部）"),
+    )
+    span = models.CharField(_("汇总周期"), max_length=5, choices=ServiceRollup.Span.choices)
+    registered_on = models.DateField(_("建档日期（月汇总为当月 1 日）"))
+    people = models.IntegerField(_("服务对象（人）"))
+
+    class Meta:
+        verbose_name = _("服务对象汇总")
+        verbose_name_plural = _("服务对象汇总")
+        # Two keys, as NULL never equals NULL in a unique index: the everyone rows, the group rows.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "span", "registered_on"],
+                condition=models.Q(target_group__isnull=True),
+                name="beneficiary_rollup_everyone_key",
+            ),
+            models.UniqueConstraint(
+                fields=["county", "target_group", "span", "registered_on"],
+                condition=models.Q(target_group__isnull=False),
+                name="beneficiary_rollup_group_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["span", "registered_on"], name="beneficiary_rollup_span_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.target_group_id}/{self.span}/{self.registered_on}: {self.people}"
+
+
+class CaseStageRollup(models.Model):
+    """Changes in the number of cases at each stage, per county, by month and by day (个案阶段汇总).
+
+    A case's stage as of a date follows from the dates of its stage records (`figures.engine`), so
+    it changes only on those dates: each row holds the change on its day (or month) — +1 for the
+    cases entering the stage, −1 for those leaving it, a case entering its first stage on
+    `opened_on`. The cases at a stage as of D are the sum of the months before D's month and the
+    days of D's month up to D. `sanqu.cases.rollups` keeps the rows current and can rebuild them.
+    """
+
+    Span = ServiceRollup.Span
+
+    county = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("区县")
+    )
+    stage = models.CharField(_("阶段"), max_length=15, choices=Case.Stage.choices)
+    span = models.CharField(_("汇总周期"), max_length=5, choices=ServiceRollup.Span.choices)
+    changed_on = models.DateField(_("变化日期（月汇总为当月 1 日）"))
+    cases = models.IntegerField(_("个案增减（个）"))
+
+    class Meta:
+        verbose_name = _("个案阶段汇总")
+        verbose_name_plural = _("个案阶段汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "stage", "span", "changed_on"], name="case_stage_rollup_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["span", "changed_on"], name="case_stage_rollup_span_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.stage}/{self.span}/{self.changed_on}: {self.cases:+d}"

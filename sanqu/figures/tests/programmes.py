@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from hypothesis import strategies as st
 
+from sanqu.cases import rollups
 from sanqu.cases.models import (
     Assessment,
     Beneficiary,
@@ -704,6 +705,7 @@ def save_programme(spec: ProgrammeSpec, regions: dict[str, Region]) -> None:
         for code in person.groups
     )
     _save_cases(spec, regions, beneficiaries, worker)
+    rollups.count_created_beneficiaries(made.pk for made in beneficiaries)  # bulk_create sends no signals
     for service in spec.services:  # one by one: each save keeps the service rollups current
         ServiceRecord.objects.create(
             served_on=service.served_on,
@@ -805,3 +807,4 @@ def _save_cases(
         for made, case in zip(cases, spec.cases, strict=True)
         for closure in case.closures
     )
+    rollups.count_created_cases(made.pk for made in cases)  # bulk_create sends no signals

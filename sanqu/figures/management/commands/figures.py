@@ -2,7 +2,8 @@
 
 `--recompute` counts everything again from the records themselves and compares with the figures
 read through the rollups (and the whole rollup table with the records): they must agree, else the
-command names the difference and exits 1. `--rebuild-rollups` rewrites the rollups from the records.
+command names the difference and exits 1. `--rebuild-rollups` rewrites the rollups (services, people
+served, case stages) from the records.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class Command(BaseCommand):
             "--rebuild-rollups",
             dest="rebuild",
             action="store_true",
-            help="Rewrite the service rollups from the records (after a bulk load), then continue.",
+            help="Rewrite the rollups (services, people served, case stages) from the records "
+            "(after a bulk load), then continue.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,7 +64,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["rebuild"]:
             written = rollups.rebuild()
-            self.stderr.write(_("已按服务记录重建汇总：%(n)s 行。") % {"n": written})
+            self.stderr.write(
+                _("已按原始记录重建全部汇总（服务记录、服务对象、个案阶段）：%(n)s 行。") % {"n": written}
+            )
         figures = compute_figures(scope=scope, as_of=as_of)
         if options["recompute"]:
             self._recompute(figures, scope=scope, as_of=as_of)
@@ -125,20 +129,7 @@ class Command(BaseCommand):
                 )
         differences = rollups.differences()
         for difference in differences[:20]:
-            county, kind, span, day = difference.key
-            self.stdout.write(
-                _(
-                    "✗ 汇总（区县 %(county)s，服务类型 %(kind)s，%(period)s）："
-                    "记录 %(expected)s 次，汇总 %(found)s 次"
-                )
-                % {
-                    "county": county,
-                    "kind": kind,
-                    "period": day.strftime("%Y-%m") if span == ServiceRollup.Span.MONTH else day.isoformat(),
-                    "expected": difference.expected.records,
-                    "found": difference.found.records,
-                }
-            )
+            self.stdout.write(self._difference(difference))
         if gaps or differences:
             raise CommandError(
                 _(
@@ -148,6 +139,35 @@ class Command(BaseCommand):
                 % {"figures": len(gaps), "rows": len(differences)}
             )
         self.stdout.write(_("全部 %(n)s 项指标按原始记录重算，与汇总一致。") % {"n": len(FIGURE_LABELS)})
+
+    @staticmethod
+    def _difference(difference: rollups.Difference) -> str:
+        """One rollup row that disagrees with the records, for people."""
+        county, part, span, day = difference.key
+        where = {
+            "county": county,
+            "part": part if part is not None else _("全部"),
+            "period": day.strftime("%Y-%m") if span == ServiceRollup.Span.MONTH else day.isoformat(),
+        }
+        if difference.table == "beneficiaries":
+            return _(
+                "✗ 服务对象汇总（区县 %(county)s，类别 %(part)s，%(period)s）："
+                "记录 %(expected)s 人，汇总 %(found)s 人"
+            ) % {**where, "expected": difference.expected, "found": difference.found}
+        if difference.table == "stages":
+            return _(
+                "✗ 个案阶段汇总（区县 %(county)s，阶段 %(part)s，%(period)s）："
+                "记录增减 %(expected)s 个，汇总 %(found)s 个"
+            ) % {**where, "expected": difference.expected, "found": difference.found}
+        return _(
+            "✗ 汇总（区县 %(county)s，服务类型 %(kind)s，%(period)s）："
+            "记录 %(expected)s 次，汇总 %(found)s 次"
+        ) % {
+            **where,
+            "kind": part,
+            "expected": difference.expected.records,
+            "found": difference.found.records,
+        }
 
     def _check(self, figures: dict[str, Any], out: Any) -> None:
         """The consistency checks (on stderr after JSON); a check that fails makes the exit code 1."""
