@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -11,6 +12,12 @@ SESSION_KEY = "sanqu_last_seen"
 # The last activity is written at most this often: a read then costs no session UPDATE, and the
 # timeout is still kept to within a minute.
 RECORD_EVERY = 60
+
+
+def record_sign_in(*, request: HttpRequest | None, **kwargs: Any) -> None:
+    """Signing in is activity: the session starts with it, so the first page needs no write."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = time.time()
 
 
 class IdleTimeoutMiddleware:
