@@ -19,6 +19,7 @@ from django.http import Http404
 
 from sanqu.accounts.roles import REGION_ROLES, Role
 from sanqu.lib import clock
+from sanqu.regions.models import Region
 
 M = TypeVar("M", bound=models.Model)
 
@@ -42,11 +43,20 @@ class Scope:
         return self.superuser or bool(self.roles.intersection(roles))
 
     def region_q(self, lookup: str, paths: tuple[str, ...] | None = None) -> Q:
-        """Records whose region (reached by `lookup`) lies in one of the subtrees."""
-        query = Q(pk__in=[])
-        for path in self.region_paths if paths is None else paths:
-            query |= Q(**{f"{lookup}__path__startswith": path})
-        return query
+        """Records whose region (reached by `lookup`) lies in one of the subtrees.
+
+        The regions are chosen first, in a subquery on the small region table, and the records are
+        then matched by region id: an index that starts with the region column (a county's
+        villages, then the name) serves the search, where a join on the path prefix would read
+        every record of the table before testing its region.
+        """
+        chosen = self.region_paths if paths is None else paths
+        if not chosen:
+            return Q(pk__in=[])
+        within = Q()
+        for path in chosen:
+            within |= Q(path__startswith=path)
+        return Q(**{f"{lookup}__in": Region.objects.filter(within).values("pk")})
 
     def filter(
         self,

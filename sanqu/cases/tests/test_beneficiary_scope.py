@@ -3,10 +3,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
 from django.http import Http404
 
 from sanqu.cases.selectors.beneficiaries import beneficiaries_for, get_beneficiary_for_user
 from sanqu.cases.tests.factories import make_beneficiary
+from sanqu.cases.views.beneficiaries import search_beneficiaries
 from sanqu.testing import World
 
 TODAY = dt.date(2018, 7, 10)
@@ -52,3 +54,49 @@ def test_it_answers_404_for_another_countys_beneficiary(world: World) -> None:
 
     with pytest.raises(Http404):
         get_beneficiary_for_user(world["wanzhou"], grandmother.pk)
+
+
+def test_a_search_finds_only_the_people_the_user_may_see(world: World, settings) -> None:
+    settings.SANQU_TODAY = TODAY
+    grandmother = make_beneficiary("张秀英", world.jiming)
+    child = make_beneficiary(
+        "张小花", world.jiming, born=dt.date(2009, 4, 1), groups=("left_behind_children",)
+    )
+    make_beneficiary("张秀兰", world.wanzhou)
+    number = grandmother.id_number
+
+    def found(name: str, text: str) -> set[str]:
+        return set(search_beneficiaries(world[name], query=text).values_list("name", flat=True))
+
+    assert found("chengkou", "张") == {"张秀英", "张小花"}
+    assert found("worker", "张") == {"张秀英"}  # a child not theirs stays out of the worker's list
+    assert found("wanzhou", "张") == {"张秀兰"}
+    assert found("city", "秀") == {"张秀英", "张秀兰"}
+    assert found("chengkou", number) == {"张秀英"}
+    assert found("wanzhou", number) == set()
+    assert found("chengkou", child.name) == {"张小花"}
+    assert found("yangguang", "张") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL plan")
+def test_a_county_officers_name_search_reads_the_countys_villages_through_the_index(world: World) -> None:
+    make_beneficiary("张秀英", world.jiming)
+    found = search_beneficiaries(world["chengkou"], query="秀英").order_by("name", "id")[:25]
+    sql, params = found.query.sql_with_params()
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny test table would be read whole
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+
+    nodes = list(_nodes(plan[0]["Plan"]))
+    scans = [node for node in nodes if node.get("Index Name") == "beneficiary_region_name_idx"]
+    assert scans, nodes
+    assert "region_id" in scans[0].get("Index Cond", "")
+    assert "name" in scans[0].get("Filter", "") + scans[0].get("Index Cond", "")
+
+
+def _nodes(node: dict):
+    yield node
+    for child in node.get("Plans", ()):
+        yield from _nodes(child)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,15 +47,16 @@ TIMELINE_SIZE = 100  # the latest services on the page; the totals count them al
 VIEW = "cases.view_beneficiary"
 
 
-def search_beneficiaries(beneficiaries: QuerySet[Beneficiary], *, query: str) -> QuerySet[Beneficiary]:
-    """A full ID number finds its holder exactly (through the keyed hash); other text is a name."""
+def search_beneficiaries(user: User, *, query: str) -> QuerySet[Beneficiary]:
+    """The beneficiaries the user may see that the text finds: a full ID number its holder
+    exactly (through the keyed hash), other text a part of the name."""
     text = (query or "").strip()
     if not text:
-        return beneficiaries
+        return beneficiaries_for(user)
     number = idnumber.normalise(text)
-    if idnumber.is_valid(number):
-        return beneficiaries.filter(id_hash=beneficiary_id_hash(number))
-    return beneficiaries.filter(name__icontains=text)
+    if idnumber.is_valid(number, today=clock.today()):
+        return beneficiaries_for(user, matching=Q(id_hash=beneficiary_id_hash(number)))
+    return beneficiaries_for(user, matching=Q(name__icontains=text))
 
 
 @login_required
@@ -64,7 +65,7 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     require_perm(user, VIEW)
     query = request.GET.get("q", "").strip()[:100]
-    found = search_beneficiaries(beneficiaries_for(user).select_related("region", "station"), query=query)
+    found = search_beneficiaries(user, query=query).select_related("region", "station")
     page = Paginator(found.prefetch_related("target_groups"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
