@@ -229,11 +229,12 @@ def measure_dataset(dataset: Dataset, options: argparse.Namespace) -> dict[str, 
 
 
 def server_environment(dataset: Dataset) -> dict[str, str]:
-    """Production settings, as far as loopback allows: DEBUG off, a connection per request
-    (production's default), no demo banner; two-factor sign-in off (the clients sign in with a
-    password) and cookies without `Secure` (plain HTTP on loopback). Static files from the finders'
-    storage, as the other benchmarks do: collecting and compressing them (production's manifest
-    storage) takes minutes on 2 cores, and the clients fetch none."""
+    """Production settings, as far as loopback allows: DEBUG off, each thread's database
+    connection kept for a minute (production's default on PostgreSQL), no demo banner; two-factor
+    sign-in off (the clients sign in with a password) and cookies without `Secure` (plain HTTP on
+    loopback). Static files from the finders' storage, as the other benchmarks do: collecting and
+    compressing them (production's manifest storage) takes minutes on 2 cores, and the clients
+    fetch none."""
     return dataset.env | {
         "SANQU_ENV": "production",
         "SANQU_DEBUG": "false",
