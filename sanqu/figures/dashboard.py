@@ -215,25 +215,36 @@ def county_figures(*, scope: Region, as_of: dt.date) -> list[dict[str, Any]]:
         .distinct()
     )
 
-    groups = list(TargetGroup.objects.order_by("sort_order", "id").values("code", "active"))
-    group_counts: dict[str, dict[str, int]] = defaultdict(dict)
-    beneficiaries: dict[str, int] = {}
-    people = beneficiary_rollups(scope=scope, as_of=as_of).order_by()
-    for entry in people.values("county__path", "target_group__code").annotate(n=Sum("people")):
-        if entry["target_group__code"] is None:
-            beneficiaries[entry["county__path"]] = entry["n"]
+    # The rollups are kept per county: they are summed by the ids of the county and of the group or
+    # type, whose codes are looked up here (grouping by path and code sorted 65,000 rows of text at
+    # a province).
+    groups = list(TargetGroup.objects.order_by("sort_order", "id").values("id", "code", "active"))
+    group_codes = {group["id"]: group["code"] for group in groups}
+    group_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    beneficiaries: dict[int, int] = {}
+    people = beneficiary_rollups(scope=scope, as_of=as_of).filter(county__in=ids).order_by()
+    for county_id, group, n in (
+        people.values("county", "target_group")
+        .annotate(n=Sum("people"))
+        .values_list("county", "target_group", "n")
+    ):
+        if group is None:
+            beneficiaries[county_id] = n
         else:
-            group_counts[entry["county__path"]][entry["target_group__code"]] = entry["n"]
+            group_counts[county_id][group_codes[group]] = n
 
-    types = list(ServiceType.objects.order_by("sort_order", "id").values("code", "active"))
-    tallies = service_rollups(scope=scope, as_of=as_of).annotate(c=_county_of("county")).order_by()
-    type_counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for tally in tallies.values("c", "service_type__code").annotate(n=Sum("records")):
-        type_counts[tally["c"]][tally["service_type__code"]] = tally["n"]
-    hours = {
-        county: Decimal(tenths or 0) / 10
-        for county, tenths in tallies.values("c").annotate(t=Sum("hour_tenths")).values_list("c", "t")
-    }
+    types = list(ServiceType.objects.order_by("sort_order", "id").values("id", "code", "active"))
+    type_codes = {kind["id"]: kind["code"] for kind in types}
+    tallies = service_rollups(scope=scope, as_of=as_of).filter(county__in=ids).order_by()
+    type_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    tenths: dict[int, int] = defaultdict(int)
+    for county_id, kind, n, hour_tenths in (
+        tallies.values("county", "service_type")
+        .annotate(n=Sum("records"), t=Sum("hour_tenths"))
+        .values_list("county", "service_type", "n", "t")
+    ):
+        type_counts[county_id][type_codes[kind]] = n
+        tenths[county_id] += hour_tenths or 0
 
     projects = dict(
         Project.objects.filter(county__path__startswith=scope.path, signed_on__lte=as_of)
@@ -248,7 +259,7 @@ def county_figures(*, scope: Region, as_of: dt.date) -> list[dict[str, Any]]:
         counts = dispatch_counts.get(path, {"total": 0, "people": 0, "completed": 0, "left_early": 0})
         certificates = certified.get(row["id"], {"total": 0, "baseline": 0})
         ended_terms = counts["completed"] + counts["left_early"]
-        by_type = _by_code(types, type_counts.get(path, {}))
+        by_type = _by_code(types, type_counts.get(row["id"], {}))
         row.update(
             dispatched_total=counts["total"],
             dispatched_people=counts["people"],
@@ -260,11 +271,11 @@ def county_figures(*, scope: Region, as_of: dt.date) -> list[dict[str, Any]]:
                 total=certificates["total"], baseline=certificates["baseline"]
             ),
             incentive_counties=1 if row["id"] in incentive else 0,
-            beneficiaries_by_group=_by_code(groups, group_counts.get(path, {})),
-            beneficiaries=beneficiaries.get(path, 0),
+            beneficiaries_by_group=_by_code(groups, group_counts.get(row["id"], {})),
+            beneficiaries=beneficiaries.get(row["id"], 0),
             services_by_type=by_type,
             services=sum(by_type.values()),
-            service_hours=_one_decimal(hours.get(path)),
+            service_hours=_one_decimal(Decimal(tenths[row["id"]]) / 10),
             projects_total=projects.get(path, 0),
             dispatch_retention={
                 "ended": ended_terms,

@@ -476,14 +476,18 @@ def service_figures(
         )
         hours = records.aggregate(total=Sum("duration_hours"))["total"] or Decimal(0)
     else:
-        tallies = service_rollups(scope=scope, as_of=as_of)
-        counts = dict(
-            tallies.order_by()
+        counts = {}
+        tenths = 0
+        for kind, n, hour_tenths in (
+            service_rollups(scope=scope, as_of=as_of)
+            .order_by()
             .values("service_type")
-            .annotate(n=Sum("records"))
-            .values_list("service_type", "n")
-        )
-        hours = _tenths_to_hours(tallies.aggregate(total=Sum("hour_tenths"))["total"])
+            .annotate(n=Sum("records"), t=Sum("hour_tenths"))
+            .values_list("service_type", "n", "t")
+        ):
+            counts[kind] = n
+            tenths += hour_tenths or 0
+        hours = _tenths_to_hours(tenths)
     by_type = [{"code": row["code"], "active": row["active"], "n": counts.get(row["id"], 0)} for row in types]
     return _by_code(by_type), hours
 

@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from sanqu.cases.models import Group
+from sanqu.cases.models import Group, GroupSession
 from sanqu.figures import dashboard, drilldown, engine
 from sanqu.figures.checks import Check, consistency_checks
 from sanqu.figures.engine import FigureError
@@ -375,17 +375,26 @@ def _incentive_counties(scope: Region, as_of: dt.date, url: Callable[..., str]) 
 
 
 def _groups(scope: Region, as_of: dt.date, link_base: str) -> list[GroupExample]:
-    """The groups of the scope that had held the most sessions by the date."""
-    groups = (
-        Group.objects.filter(county__path__startswith=scope.path, started_on__lte=as_of)
-        .annotate(
-            held=Count("sessions", filter=Q(sessions__held_on__lte=as_of), distinct=True),
-            people=Count("members", filter=Q(members__joined_on__lte=as_of), distinct=True),
+    """The groups of the scope that had held the most sessions by the date.
+
+    Two steps: the busiest groups from their sessions alone, then the members of just those. Counting
+    sessions and members in one query joins every session to every member of its group, which at a
+    province (10,000 groups) took a second of the results report."""
+    busiest = (
+        GroupSession.objects.filter(
+            group__county__path__startswith=scope.path, group__started_on__lte=as_of, held_on__lte=as_of
         )
-        .filter(held__gt=0)
+        .values("group")
+        .annotate(held=Count("pk"))
+        .order_by("-held", "group__started_on", "group")[:GROUP_EXAMPLES]
+    )
+    held = {row["group"]: row["held"] for row in busiest}
+    groups = sorted(
+        Group.objects.filter(pk__in=held)
+        .annotate(people=Count("members", filter=Q(members__joined_on__lte=as_of)))
         .select_related("region", "county")
-        .prefetch_related("target_groups")
-        .order_by("-held", "started_on", "pk")[:GROUP_EXAMPLES]
+        .prefetch_related("target_groups"),
+        key=lambda group: (-held[group.pk], group.started_on, group.pk),
     )
     return [
         GroupExample(
@@ -395,7 +404,7 @@ def _groups(scope: Region, as_of: dt.date, link_base: str) -> list[GroupExample]
             if group.region_id != group.county_id
             else group.county.name,
             target_groups=[str(target.name) for target in group.target_groups.all()],
-            sessions=group.held,
+            sessions=held[group.pk],
             members=group.people,
             started_on=group.started_on,
             purpose=group.purpose,

@@ -3,6 +3,7 @@ progress steps, bad input, and `sanqu report`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -11,11 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from sanqu.cases.models import Group, GroupMember
 from sanqu.figures.drilldown import records_url
 from sanqu.figures.engine import FigureError
 from sanqu.figures.management.commands.report import Command
 from sanqu.figures.report import build_report, render_report
-from sanqu.figures.tests.factories import D, Programme
+from sanqu.figures.tests.factories import D, Programme, beneficiary, group_with_sessions, person
 from sanqu.figures.tests.report_text import read
 
 
@@ -64,6 +66,29 @@ def test_it_says_plainly_when_a_part_is_empty(programme: Programme) -> None:
     assert "受援区县尚无登记的社会工作组织。" in page.text
     assert "受援区县尚未出台社会工作人才激励政策。" in page.text
     assert not re.search(r"(?<![\d.])0(家|个区县|个受援区县)", page.text)
+
+
+def test_its_group_examples_are_the_groups_that_held_most_sessions_by_the_date(programme: Programme) -> None:
+    # At D: 城口's group has held 2 sessions (its third is after D), 万州's 1. Add, in 开州, a group
+    # that held 1 session and has two members by D (a third joins after), and one that meets only
+    # after D: it is no example.
+    worker = person("组长", programme.kaizhou)
+    group_with_sessions(programme.kaizhou, worker, dt.date(2014, 6, 1))
+    group_with_sessions(programme.kaizhou, worker, dt.date(2015, 2, 1))
+    busy, late = Group.objects.filter(county=programme.kaizhou).order_by("started_on")
+    for index, joined in enumerate((dt.date(2014, 6, 1), dt.date(2014, 6, 2), dt.date(2015, 1, 5))):
+        someone = beneficiary(f"组员{index}", programme.kaizhou, dt.date(2014, 5, 1), dt.date(1960, 1, 1))
+        GroupMember.objects.create(group=busy, beneficiary=someone, joined_on=joined)
+        GroupMember.objects.create(group=late, beneficiary=someone, joined_on=joined)
+
+    examples = build_report(scope=programme.chongqing, as_of=D).groups
+
+    # Most sessions first; a tie goes to the group that started first (开州's, in June, before 万州's).
+    assert [(example.place[:2], example.sessions, example.members) for example in examples] == [
+        ("城口", 2, 0),
+        ("开州", 1, 2),
+        ("万州", 1, 0),
+    ]
 
 
 def test_it_refuses_a_region_without_receiving_counties(programme: Programme) -> None:
