@@ -277,7 +277,7 @@ class ScopedViewSet(ApiDefaults, GenericViewSet):
     def apply_filters(self, queryset: QuerySet[Any], values: dict[str, Any]) -> QuerySet[Any]:
         region: Region | None = values.get("region")
         if region is not None and self.region_field:
-            queryset = queryset.filter(**{f"{self.region_field}__path__startswith": region.path})
+            queryset = queryset.filter(region.subtree_q(self.region_field))
         first: dt.date | None = values.get("date_from")
         last: dt.date | None = values.get("date_to")
         if first is not None and self.date_field:

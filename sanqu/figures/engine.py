@@ -212,9 +212,7 @@ def as_of_rows(span_field: str, as_of: dt.date) -> Q:
 
 def case_stage_rollups(*, scope: Region, as_of: dt.date) -> QuerySet[CaseStageRollup]:
     """The changes that add up to the cases at each stage as of the date (cases are in counties)."""
-    return CaseStageRollup.objects.filter(
-        as_of_rows("changed_on", as_of), county__path__startswith=scope.path
-    )
+    return CaseStageRollup.objects.filter(as_of_rows("changed_on", as_of), scope.subtree_q("county"))
 
 
 def cases_by_stage(*, scope: Region, as_of: dt.date, recompute: bool = False) -> dict[str, int]:
@@ -289,7 +287,7 @@ def beneficiaries_q(*, scope: Region, as_of: dt.date, via: str = "") -> Q:
 
 
 def service_records_q(*, scope: Region, as_of: dt.date, via: str = "") -> Q:
-    return Q(**{f"{via}served_on__lte": as_of, f"{via}county__path__startswith": scope.path})
+    return Q(**{f"{via}served_on__lte": as_of}) & scope.subtree_q(f"{via}county")
 
 
 def service_records(*, scope: Region, as_of: dt.date) -> QuerySet[ServiceRecord]:
@@ -299,7 +297,7 @@ def service_records(*, scope: Region, as_of: dt.date) -> QuerySet[ServiceRecord]
 def service_rollups(*, scope: Region, as_of: dt.date) -> QuerySet[ServiceRollup]:
     """The tallies of exactly the records `service_records` gives: the months before the date's
     month, then the days of that month up to the date."""
-    return ServiceRollup.objects.filter(as_of_rows("served_on", as_of), county__path__startswith=scope.path)
+    return ServiceRollup.objects.filter(as_of_rows("served_on", as_of), scope.subtree_q("county"))
 
 
 def counts_beneficiaries_directly(scope: Region) -> bool:
@@ -310,9 +308,7 @@ def counts_beneficiaries_directly(scope: Region) -> bool:
 def beneficiary_rollups(*, scope: Region, as_of: dt.date) -> QuerySet[BeneficiaryRollup]:
     """The tallies of the people `beneficiaries_q` gives, for a scope at county level or above: the
     rows without a group count everyone, the others the people of each group."""
-    return BeneficiaryRollup.objects.filter(
-        as_of_rows("registered_on", as_of), county__path__startswith=scope.path
-    )
+    return BeneficiaryRollup.objects.filter(as_of_rows("registered_on", as_of), scope.subtree_q("county"))
 
 
 def beneficiaries_registered(*, scope: Region, as_of: dt.date, recompute: bool = False) -> int:

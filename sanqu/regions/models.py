@@ -62,6 +62,15 @@ class Region(models.Model):
     def contains(self, other: Region) -> bool:
         return other.path.startswith(self.path)
 
+    def subtree_q(self, lookup: str) -> models.Q:
+        """Records whose region (reached by `lookup`, e.g. "county") is this region or under it.
+
+        The regions are chosen by path in a subquery on the small region table and the records
+        matched by region id, so an index that starts with the region column serves the records; a
+        join on the path prefix reads the records first and tests each one's region after.
+        """
+        return models.Q(**{f"{lookup}__in": Region.objects.filter(path__startswith=self.path).values("pk")})
+
     @property
     def full_name(self) -> str:
         names = [self.name]
