@@ -382,7 +382,7 @@ def _groups(scope: Region, as_of: dt.date, link_base: str) -> list[GroupExample]
     province (10,000 groups) took a second of the results report."""
     busiest = (
         GroupSession.objects.filter(
-            group__county__path__startswith=scope.path, group__started_on__lte=as_of, held_on__lte=as_of
+            scope.subtree_q("group__county"), group__started_on__lte=as_of, held_on__lte=as_of
         )
         .values("group")
         .annotate(held=Count("pk"))
