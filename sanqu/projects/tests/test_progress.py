@@ -21,7 +21,7 @@ from sanqu.cases.models import (
 from sanqu.cases.tests.factories import make_beneficiary
 from sanqu.orgs.models import Organisation
 from sanqu.projects.models import Project
-from sanqu.projects.progress import period_figures, progress_of
+from sanqu.projects.progress import Span, figures_for, period_figures, progress_of
 from sanqu.projects.tests.factories import make_project
 from sanqu.testing import World, make_person
 
@@ -159,9 +159,44 @@ def test_volunteer_hours_count_the_organisations_volunteers(world: World) -> Non
         hours=Decimal("2.5"),
         content="陪伴",
     )
+    for hours in ("0.1", "0.2"):  # 0.30000000000000004 when summed as binary floats
+        VolunteerService.objects.create(
+            volunteer=volunteer,
+            county=world.chengkou,
+            served_on=dt.date(2017, 3, 4),
+            hours=Decimal(hours),
+            content="探访",
+        )
     project = make_project(world)
     figures = period_figures(project, dt.date(2017, 3, 1), dt.date(2017, 3, 31))
-    assert figures["volunteer_hours"] == Decimal("2.5")
+    assert figures["volunteer_hours"] == Decimal("2.8")
+    assert str(figures["volunteer_hours"]) == "2.8"
+
+
+def test_a_record_counts_in_every_span_that_holds_it(world: World) -> None:
+    project = make_project(world)
+    march = _case(world, dt.date(2017, 3, 5))
+    _service(world, march, dt.date(2017, 3, 6))
+    _service(world, march, dt.date(2017, 3, 20))
+    _service(world, _case(world, dt.date(2017, 4, 2)), dt.date(2017, 4, 3))
+    spans = [
+        Span(key, project.county_id, project.organisation_id, project.programme_year_id, start, end, "")
+        for key, start, end in (
+            ("march", dt.date(2017, 3, 1), dt.date(2017, 3, 31)),
+            ("spring", dt.date(2017, 3, 1), dt.date(2017, 5, 31)),
+            ("april", dt.date(2017, 4, 1), dt.date(2017, 4, 30)),
+            ("june", dt.date(2017, 6, 1), dt.date(2017, 6, 30)),
+        )
+    ]
+
+    figures = figures_for(spans, ["services", "beneficiaries_served", "cases_opened"])
+
+    assert figures == {
+        "march": {"services": 2, "beneficiaries_served": 1, "cases_opened": 1},
+        "spring": {"services": 3, "beneficiaries_served": 2, "cases_opened": 2},
+        "april": {"services": 1, "beneficiaries_served": 1, "cases_opened": 1},
+        "june": {"services": 0, "beneficiaries_served": 0, "cases_opened": 0},
+    }
 
 
 def test_a_trainee_counts_for_one_project_of_the_county_and_year(world: World) -> None:
