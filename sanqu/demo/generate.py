@@ -72,7 +72,7 @@ from sanqu.demo.people import FEMALE_CHARACTERS, MALE_CHARACTERS, SURNAMES
 from sanqu.lib import clock, creditcode, idnumber
 from sanqu.lib.bulk import insert_rows
 from sanqu.orgs.models import Organisation
-from sanqu.projects.models import ProgrammeYear, ReceivingCounty
+from sanqu.projects.models import ProgrammeYear, Project, ReceivingCounty
 from sanqu.regions.models import Region, RegionCode, Station
 from sanqu.volunteers.models import VolunteerService
 from sanqu.workforce.models import Dispatch, Person, SupervisionSession, id_number_hash
@@ -559,6 +559,47 @@ class Generator:
         for county_id, quota in quotas.items():
             ReceivingCounty.objects.filter(county_id=county_id).update(dispatch_quota=quota)
 
+    def projects(self, places: list[Place], years: list[ProgrammeYear]) -> None:
+        """A yearly service project for each organisation that runs stations in a county, over the
+        programme year, its targets the organisation's share of the programme (no random draw, so
+        the rows after are those of a programme without projects)."""
+        size = self.size
+        runs: dict[tuple[int, int], int] = defaultdict(int)  # (county, organisation) → stations
+        counties: dict[int, Region] = {}
+        for place in places:
+            if place.organisation_id is not None:
+                runs[(place.county.pk, place.organisation_id)] += 1
+                counties[place.county.pk] = place.county
+        names = dict(Organisation.objects.filter(pk__in={org for _, org in runs}).values_list("pk", "name"))
+        stations = sum(runs.values())
+        cases = size.beneficiaries * size.cases_per_beneficiary
+        made = []
+        for year in years:
+            for number, ((county_id, organisation_id), share) in enumerate(sorted(runs.items()), start=1):
+                county, part = counties[county_id], share / stations
+                name = f"{county.name}{year.year}年度三区计划服务项目（{names[organisation_id]}）"
+                made.append(
+                    Project(
+                        pk=self.ids(Project),
+                        programme_year=year,
+                        county=county,
+                        organisation_id=organisation_id,
+                        name=name[:100],
+                        agreement_no=f"SQ-{year.year}-{county.code}-{number:03d}",
+                        signed_on=year.starts_on,
+                        starts_on=year.starts_on,
+                        ends_on=year.ends_on,
+                        budget=Decimal(200_000 * share),
+                        target_beneficiaries=round(size.beneficiaries * part * 0.6),
+                        target_cases=round(cases * part / size.years),
+                        target_group_sessions=round(size.groups * 10 * part / size.years),
+                        target_community_activities=6 * share,
+                        target_trainees=2 * share,
+                        target_volunteer_hours=100 * share,
+                    )
+                )
+        Project.objects.bulk_create(made, batch_size=1000)
+
     # Station by station -------------------------------------------------------------------------
 
     def run(self) -> dict[str, int]:
@@ -567,6 +608,7 @@ class Generator:
             years = self.years = self.programme_years(counties)
             places, senders = self.places(counties)
             self.workers(places, years, senders)
+            self.projects(places, years)
         self.progress(
             _("%(counties)s 个区县、%(stations)s 个站点、%(workers)s 名社工，%(start)s 至 %(today)s")
             % {
@@ -1108,6 +1150,7 @@ def digest_models() -> list[Any]:
         ProgrammeYear,
         ReceivingCounty,
         Organisation,
+        Project,
         Station,
         Person,
         Dispatch,
@@ -1121,7 +1164,8 @@ def digest(models_: Iterable[Any] | None = None) -> str:
     order, ids included: equal for the same options, seed and working date, on either database."""
     total = hashlib.sha256()
     for model in models_ or digest_models():
-        names = [f.attname for f in model._meta.concrete_fields]
+        # Not the time a row was written (a project's registration): the same options give the same digest.
+        names = [f.attname for f in model._meta.concrete_fields if not getattr(f, "auto_now_add", False)]
         order = ["pk"]
         if model is ServiceRollup:  # written by the upkeep, its ids are not ours: by its key
             names.remove("id")

@@ -31,7 +31,8 @@ from sanqu.cases.services.service_records import service_errors
 from sanqu.demo.generate import COLUMNS, digest, digest_models
 from sanqu.lib import clock, creditcode, idnumber
 from sanqu.orgs.models import Organisation
-from sanqu.projects.models import ProgrammeYear
+from sanqu.projects.models import ProgrammeYear, Project
+from sanqu.projects.progress import progress_of
 from sanqu.regions.models import Region, Station
 from sanqu.workforce.models import Dispatch, Person
 from sanqu.workforce.services import find_person_by_id_number
@@ -80,6 +81,22 @@ def test_it_makes_the_programme_asked_for(generated: str) -> None:
     assert ProgrammeYear.objects.order_by("year").last().ends_on >= clock.today()  # type: ignore[union-attr]
     assert 200 <= Case.objects.count() <= 400  # 0.5 a person served, fewer when opening falls after today
     assert "行/秒" in generated
+
+
+@pytest.mark.django_db
+def test_it_gives_each_county_a_yearly_project_whose_progress_the_records_show(generated: str) -> None:
+    projects = list(Project.objects.select_related("county"))
+    years = set(ProgrammeYear.objects.values_list("pk", flat=True))
+    counties = {project.county_id for project in projects}
+    # One organisation runs the 3 stations of each of the 2 counties: a project a county and year.
+    assert sorted((p.county_id, p.programme_year_id) for p in projects) == sorted(
+        (county, year) for county in counties for year in years
+    )
+    assert len(counties) == 2
+    for project, rows in progress_of(projects, clock.today()).items():
+        done = {row.target: row.done for row in rows}
+        assert done["beneficiaries"] > 0, project
+        assert done["cases"] > 0, project
 
 
 @pytest.mark.django_db
