@@ -99,6 +99,21 @@ def _as_tuple(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else value
 
 
+def memberships_of(user: Any) -> list[Any]:
+    """The user's memberships with their regions, by role and region code: one query a request.
+
+    Kept on the user object, as the scope and the role permissions are: the top bar, the
+    permission checks, the scope and the view all ask, and a request's user is loaded afresh.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached: list[Any] | None = getattr(user, "_sanqu_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.select_related("region").order_by("role", "region__code", "pk"))
+        user._sanqu_memberships = cached
+    return cached
+
+
 def scope_of(user: Any, *, today: dt.date | None = None) -> Scope:
     """The user's scope (cached on the user object for the request)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -115,7 +130,7 @@ def scope_of(user: Any, *, today: dt.date | None = None) -> Scope:
     organisation_ids: set[int] = set()
     person_ids: set[int] = set()
     paths_by_role: dict[str, list[str]] = {}
-    for membership in user.memberships.select_related("region"):
+    for membership in memberships_of(user):
         roles.add(membership.role)
         paths_by_role.setdefault(membership.role, []).append(membership.region.path)
         home_paths.append(membership.region.path)

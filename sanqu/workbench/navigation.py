@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sanqu.accounts.roles import ADMIN_ACCESS, VIEW_AUDIT
-from sanqu.accounts.scoping import scope_of
+from sanqu.accounts.scoping import memberships_of, scope_of
 from sanqu.cases.selectors.cases import review_label_for, sees_county_cases
 from sanqu.cases.services.case_rules import worker_person_ids
 from sanqu.figures.dashboard import dashboard_paths
@@ -45,8 +45,7 @@ def navigation_for(*, user: Any) -> Navigation:
     if user is None or not user.is_authenticated:
         return Navigation()
     roles = tuple(
-        f"{membership.get_role_display()} · {membership.region.name}"
-        for membership in user.memberships.select_related("region").order_by("role", "region__code")
+        f"{membership.get_role_display()} · {membership.region.name}" for membership in memberships_of(user)
     )
     return Navigation(
         name=str(user),

@@ -19,7 +19,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch
 
 from sanqu.accounts.models import User
 from sanqu.accounts.roles import Role
-from sanqu.accounts.scoping import Scope, get_or_404, scope_of
+from sanqu.accounts.scoping import Scope, get_or_404, memberships_of, scope_of
 from sanqu.cases.models import Case
 from sanqu.cases.selectors.cases import cases_for
 from sanqu.lib import clock
@@ -41,7 +41,7 @@ def own_people(user: User, role: str) -> set[int]:
     """The person records the user acts as in `role` (a worker herself, a supervisor herself)."""
     return {
         membership.person_id
-        for membership in user.memberships.all()
+        for membership in memberships_of(user)
         if membership.role == role and membership.person_id
     }
 

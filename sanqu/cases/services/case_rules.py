@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.roles import Role
-from sanqu.accounts.scoping import scope_of
+from sanqu.accounts.scoping import memberships_of, scope_of
 from sanqu.cases.models import Case, CasePlan, Closure
 from sanqu.lib import clock
 from sanqu.regions.models import Region
@@ -38,7 +38,7 @@ def worker_person_ids(actor: User) -> set[int]:
     """The people the actor works as (social-worker memberships)."""
     return {
         membership.person_id
-        for membership in actor.memberships.all()
+        for membership in memberships_of(actor)
         if membership.role == Role.SOCIAL_WORKER and membership.person_id
     }
 
@@ -48,7 +48,7 @@ def supervisee_ids(actor: User, *, today: dt.date | None = None) -> set[int]:
     today = today or clock.today()
     supervisors = [
         membership.person_id
-        for membership in actor.memberships.all()
+        for membership in memberships_of(actor)
         if membership.role == Role.SUPERVISOR and membership.person_id
     ]
     if not supervisors:
