@@ -27,3 +27,17 @@ def test_it_offers_the_switch_as_a_post_form_with_csrf(world: World, as_user) ->
     assert 'name="csrfmiddlewaretoken"' in form
     assert 'name="next" value="/people/"' in form
     assert 'name="language" value="en"' in form
+
+
+def test_chinese_pages_keep_djangos_and_wagtails_chinese_and_english_ones_ours() -> None:
+    from django.utils import translation
+
+    # Our Chinese msgids have a catalogue of their own in Chinese (setup makes it from the English
+    # one); it must not take the place of what Django and Wagtail translate themselves.
+    with translation.override("zh-hans"):
+        assert translation.gettext("服务对象") == "服务对象"
+        assert translation.gettext("This field is required.") == "该字段是必填项。"
+        assert translation.ngettext("%(n)s 项全部相符", "%(n)s 项全部相符", 3) == "%(n)s 项全部相符"
+    with translation.override("en"):
+        assert translation.gettext("服务对象") == "Beneficiary"
+        assert translation.gettext("This field is required.") == "This field is required."
