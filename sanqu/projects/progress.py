@@ -50,7 +50,7 @@ class Span:
 # each span reads its own county's records through the (county, day) indexes, so the cost follows
 # the records inside the spans, whatever their number. The ORM has no join to a list of values, so
 # the outer statement is written here around the records' query the ORM compiles.
-_SPANS_PER_STATEMENT = 1000  # 5 parameters each: well under SQLite's and PostgreSQL's limits
+_SPANS_PER_STATEMENT = 4000  # 5 parameters each and a county each at most: under SQLite's 32,766
 
 
 class Measure(enum.Enum):
@@ -87,15 +87,15 @@ def _grouped(
         records = records.annotate(
             span_place=F(county), span_owner=F(organisation), span_day=F(day), span_value=F(value)
         ).values("span_place", "span_owner", "span_day", "span_value")
-        inner, inner_params = records.query.sql_with_params()
+        inner, inner_params = records.order_by().query.sql_with_params()  # no model ordering to sort by
         place = "substr(r.span_place, 1, length(s.place)) = s.place" if by_path else "r.span_place = s.place"
         rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
-        sql = (
-            f"WITH s (position, place, owner, first_day, last_day) AS (VALUES {rows}) "  # noqa: S608 (placeholders only)
-            f"SELECT s.position, {measure.value} FROM s JOIN ({inner}) r ON {place} "
-            "AND r.span_owner = s.owner AND r.span_day BETWEEN s.first_day AND s.last_day "
-            "GROUP BY s.position"
+        joined = (
+            f"FROM s JOIN ({inner}) r ON {place} AND r.span_owner = s.owner "
+            "AND r.span_day BETWEEN s.first_day AND s.last_day"
         )
+        select = f"SELECT s.position, {measure.value} {joined} GROUP BY s.position"
+        sql = f"WITH s (position, place, owner, first_day, last_day) AS (VALUES {rows}) {select}"
         params: list[Any] = []
         for position, span in enumerate(chunk):
             params += [position, span.county_path if by_path else span.county_id, span.organisation_id]
