@@ -9,7 +9,7 @@ who completed the training is credited to one project of the county and year (se
 
 Every figure is one query whatever the number of projects (the spans joined to the records, see
 `_grouped`), so the programme page issues as many queries for three projects as for three hundred,
-and each span reads only its own county's records of its dates.
+and only the records of the spans' counties and dates are read.
 """
 
 from __future__ import annotations
@@ -46,10 +46,11 @@ class Span:
 
 
 # Spans joined to the records in one statement: a CTE of the spans (one VALUES row each) joined
-# to the records on county, organisation and day. A record counts in every span that holds it, and
-# each span reads its own county's records through the (county, day) indexes, so the cost follows
-# the records inside the spans, whatever their number. The ORM has no join to a list of values, so
-# the outer statement is written here around the records' query the ORM compiles.
+# to the records on county, organisation and day. A record counts in every span that holds it. The
+# database reads the spans' counties and dates once (by the (county, day) index for a few spans, in
+# one pass hashing the spans for a province's), so the cost follows the records inside the spans,
+# not the number of spans. The ORM has no join to a list of values, so the outer statement is
+# written here around the records' query the ORM compiles.
 _SPANS_PER_STATEMENT = 4000  # 5 parameters each and a county each at most: under SQLite's 32,766
 
 
