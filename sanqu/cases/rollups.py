@@ -38,6 +38,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.dispatch import Signal
 
 from sanqu.cases.models import (
     Assessment,
@@ -60,6 +61,15 @@ DAY, MONTH = ServiceRollup.Span.DAY.value, ServiceRollup.Span.MONTH.value
 _KEY_COLUMNS = "county_id, service_type_id, span, served_on"
 
 _deferred: ContextVar[bool] = ContextVar("service_rollups_deferred", default=False)
+
+# Sent at the end of `rebuild()`, in its transaction: tallies kept by other apps from the same
+# records (each project's people served) rebuild themselves with these.
+rebuilt = Signal()
+
+
+def is_deferred() -> bool:
+    """Inside `deferred()`: per-write upkeep is skipped, and everything is rebuilt at the end."""
+    return _deferred.get()
 
 
 @dataclass(frozen=True)
@@ -648,7 +658,8 @@ def differences() -> list[Difference]:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Rewrite the three rollup tables from the records; returns the number of rows written."""
+    """Rewrite the three rollup tables from the records (and, through `rebuilt`, the tallies other apps
+    keep from them); returns the number of rollup rows written."""
     ServiceRollup.objects.all().delete()
     rows = [
         ServiceRollup(
@@ -674,6 +685,7 @@ def rebuild() -> int:
         for (county, stage, span, day), n in stages_from_records().items()
     ]
     CaseStageRollup.objects.bulk_create(stages, batch_size=2000)
+    rebuilt.send(sender=ServiceRollup)
     return len(rows) + len(people) + len(stages)
 
 

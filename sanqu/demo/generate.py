@@ -11,7 +11,8 @@ on working days by the station's workers, 0.5 to 4 hours each.
 Speed: each station's rows are built as tuples and written with `sanqu.lib.bulk.insert_rows`
 (executemany on SQLite, COPY on PostgreSQL) in one transaction per station, with the rollups of
 the services, people served and case stages counted in the same transaction (`rollups.count_created`,
-`count_created_beneficiaries`, `count_created_cases`), so `sanqu figures --recompute` agrees. Ids
+`count_created_beneficiaries`, `count_created_cases`) and each project's people served filled in
+one pass at the end (`served.rebuild`), so `sanqu figures --recompute` agrees. Ids
 are given by the generator (children need their parents' ids without a round trip); PostgreSQL's
 sequences are moved past them at the end. Every value comes from one `random.Random(seed)` and from
 the working date (`clock.today()`), never from the clock or uuid4: the same options and seed give
@@ -72,7 +73,8 @@ from sanqu.demo.people import FEMALE_CHARACTERS, MALE_CHARACTERS, SURNAMES
 from sanqu.lib import clock, creditcode, idnumber
 from sanqu.lib.bulk import insert_rows
 from sanqu.orgs.models import Organisation
-from sanqu.projects.models import ProgrammeYear, Project, ReceivingCounty
+from sanqu.projects import served
+from sanqu.projects.models import ProgrammeYear, Project, ProjectBeneficiary, ReceivingCounty
 from sanqu.regions.models import Region, RegionCode, Station
 from sanqu.volunteers.models import VolunteerService
 from sanqu.workforce.models import Dispatch, Person, SupervisionSession, id_number_hash
@@ -649,6 +651,7 @@ class Generator:
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(self.ids.next)):
                     cursor.execute(sql)
+        served.rebuild()  # each project's people served: one grouped pass over all the records
         return dict(self.stats.counts)
 
     def station(self, place: Place, *, beneficiaries: int, services: int, groups: int) -> dict[str, int]:
@@ -1138,6 +1141,7 @@ def reset() -> None:
     with transaction.atomic():
         SupervisionSession.cases.through._default_manager.all()._raw_delete(connection.alias)
         VolunteerService.objects.filter(group_session__isnull=False).update(group_session=None)
+        ProjectBeneficiary.objects.all()._raw_delete(connection.alias)  # it points at the people
         for model in GENERATED:
             model._default_manager.all()._raw_delete(connection.alias)
         for rollup in (ServiceRollup, BeneficiaryRollup, CaseStageRollup):

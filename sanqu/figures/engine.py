@@ -23,8 +23,9 @@ reopened case counts as closed until its first record after the reopening.
 Each figure is one aggregate query: a fixed number of queries whatever the data size. The service,
 beneficiary and case-stage figures read the monthly and daily rollups (`sanqu.cases.rollups`), so
 their cost follows the number of counties, types, groups, stages and months, not of records (a
-scope below county level counts its beneficiaries directly: few rows); `recompute=True` reads the
-records themselves, and the two must agree (`sanqu figures --recompute`).
+scope below county level counts its beneficiaries directly: few rows), and each project's people
+served read its tally of them (`sanqu.projects.served`); `recompute=True` reads the records
+themselves, and the two must agree (`sanqu figures --recompute`).
 """
 
 from __future__ import annotations
@@ -367,8 +368,8 @@ def compute_figures(
 ) -> dict[str, object]:
     """The seed table's figures for the scope at the date (keys as in FIGURE_LABELS).
 
-    `recompute` counts services, beneficiaries and case stages from the records instead of their
-    rollups (see the docstring).
+    `recompute` counts services, beneficiaries, case stages and each project's people served from
+    the records instead of their rollups and tallies (see the docstring).
     Without `with_progress` the result has no "project_progress": it counts each project's own
     services and people served over the records, so its cost grows with them; a page that does not
     show it (the dashboard) leaves it out.
@@ -422,7 +423,7 @@ def compute_figures(
         "incentive_counties": incentive,
         **work_figures(scope=scope, as_of=as_of, recompute=recompute),
         **workforce_figures(scope=scope, as_of=as_of),
-        **project_figures(scope=scope, as_of=as_of, with_progress=with_progress),
+        **project_figures(scope=scope, as_of=as_of, with_progress=with_progress, recompute=recompute),
     }
 
 
@@ -438,12 +439,14 @@ def workforce_figures(*, scope: Region, as_of: dt.date) -> dict[str, object]:
     }
 
 
-def project_figures(*, scope: Region, as_of: dt.date, with_progress: bool = True) -> dict[str, object]:
+def project_figures(
+    *, scope: Region, as_of: dt.date, with_progress: bool = True, recompute: bool = False
+) -> dict[str, object]:
     """Project supervision: projects, progress against targets, report timeliness, visits, grades."""
     projects = projects_in(scope=scope, as_of=as_of)
     figures: dict[str, object] = {"projects_total": len(projects)}
     if with_progress:
-        figures["project_progress"] = progress_totals(projects, as_of)
+        figures["project_progress"] = progress_totals(projects, as_of, recompute=recompute)
     return {
         **figures,
         "report_timeliness": report_timeliness(scope=scope, as_of=as_of, projects=projects),

@@ -32,10 +32,13 @@ def projects_total(*, scope: Region, as_of: dt.date) -> int:
     return Project.objects.filter(county__path__startswith=scope.path, signed_on__lte=as_of).count()
 
 
-def progress_totals(projects: list[Project], as_of: dt.date) -> dict[str, dict[str, object]]:
-    """{target: {goal, done, percent}} over the projects in service by the date."""
+def progress_totals(
+    projects: list[Project], as_of: dt.date, *, recompute: bool = False
+) -> dict[str, dict[str, object]]:
+    """{target: {goal, done, percent}} over the projects in service by the date (`recompute`: the
+    people served found among the records rather than in the projects' tallies)."""
     started = [project for project in projects if project.starts_on <= as_of]
-    progress = progress_of(started, as_of)
+    progress = progress_of(started, as_of, recompute=recompute)
     totals: dict[str, dict[str, object]] = {}
     for target in Target.values:
         goal = sum(project.target(target) for project in started)
@@ -49,8 +52,10 @@ def progress_totals(projects: list[Project], as_of: dt.date) -> dict[str, dict[s
     return totals
 
 
-def project_progress(*, scope: Region, as_of: dt.date) -> dict[str, dict[str, object]]:
-    return progress_totals(projects_in(scope=scope, as_of=as_of), as_of)
+def project_progress(
+    *, scope: Region, as_of: dt.date, recompute: bool = False
+) -> dict[str, dict[str, object]]:
+    return progress_totals(projects_in(scope=scope, as_of=as_of), as_of, recompute=recompute)
 
 
 def report_timeliness(

@@ -5,7 +5,8 @@ in bulk rather than row by row through `service_record_create`: the people, serv
 records already on file that the rows name are read in a few queries, every row is checked in memory
 with the form's own rules (`service_errors`) and the same scope (`beneficiaries_for`, `people_for`),
 and the new records are written with `insert_rows` (on a second thread, `inserting`) while their
-tallies are added with `rollups.count_created`, in the same transaction. What a row may do:
+tallies are added with `rollups.count_created`, and the projects' people served refreshed for the
+people named (`served.refresh`), in the same transaction. What a row may do:
 
 - create a record the ledger names by its natural key (day, person served, worker, method, type);
 - leave one unchanged when the same key is on file with the same hours, place and summary;
@@ -45,6 +46,7 @@ from sanqu.ledgers.kinds import choice_values
 from sanqu.ledgers.reading import Row
 from sanqu.lib import clock
 from sanqu.lib.bulk import inserting
+from sanqu.projects import served
 from sanqu.regions.models import Region
 from sanqu.workforce.models import Person, id_number_hash
 from sanqu.workforce.selectors import people_for
@@ -72,6 +74,7 @@ NEW_COLUMNS = (
 TALLY = itemgetter(
     *(NEW_COLUMNS.index(name) for name in ("county_id", "service_type_id", "served_on", "duration_hours"))
 )
+PERSON = itemgetter(NEW_COLUMNS.index("beneficiary_id"))
 Outcome = tuple[str, list[tuple[str, str]]]  # action, [(column key or "" for the whole row, reason)]
 Key = tuple[Any, ...]
 Values = dict[str, Any]
@@ -236,4 +239,5 @@ class ServiceRows:
         # The records are inserted on a second thread while this one adds their tallies.
         with inserting(ServiceRecord, NEW_COLUMNS, self._new, constants={"created_by_id": actor.pk}) as count:
             rollups.count_created(map(TALLY, self._new))
+        served.refresh(people=map(PERSON, self._new))  # the projects' people served, once inserted
         return count()

@@ -17,6 +17,8 @@ from sanqu.cases.tests.factories import make_beneficiary
 from sanqu.ledgers.exporting import export_ledger_file
 from sanqu.ledgers.importing import import_ledger
 from sanqu.lib import idnumber
+from sanqu.projects import served
+from sanqu.projects.tests.factories import make_project
 from sanqu.testing import World
 from sanqu.workforce.models import Person
 
@@ -80,6 +82,7 @@ def test_the_county_section_back_fills_services_and_a_second_import_changes_noth
     world: World, people: tuple[Beneficiary, Beneficiary]
 ) -> None:
     first, second = people
+    project = make_project(world, year=2018)  # 阳光's in 城口, whose workers the records name
     data = ledger(
         row(first, world.worker_person),
         row(first, world.worker_person, "2018年6月8日", method="小组", hours="2"),
@@ -96,8 +99,11 @@ def test_the_county_section_back_fills_services_and_a_second_import_changes_noth
     assert {r.county for r in made} == {world.chengkou} and {r.created_by for r in made} == {
         world["chengkou"]
     }
-    # The figures' tallies moved with the bulk write, and one audit entry names the file.
-    assert rollups.differences() == []
+    # The figures' tallies moved with the bulk write (the project's people served too), and one
+    # audit entry names the file.
+    assert rollups.differences() == [] and served.differences() == []
+    assert served.people_served([project.pk], dt.date(2018, 6, 1)) == {project.pk: 1}
+    assert served.people_served([project.pk], dt.date(2018, 6, 2)) == {project.pk: 2}
     entry = AuditEntry.objects.filter(detail__ledger="service").get()
     assert entry.actor == world["chengkou"] and entry.detail["created"] == 3
 

@@ -91,6 +91,41 @@ class Project(models.Model):
         return int(value)
 
 
+class ProjectBeneficiary(models.Model):
+    """A person a project has served, and the first day it served them (项目服务对象).
+
+    One row per project and person with a service record of the project: in its county, within its
+    dates, done under its organisation (the case's, or the worker's for a record without a case).
+    The project's people served as of a date are its rows whose first day is by then, so the
+    progress figure counts these rows instead of finding distinct people among the records.
+    `sanqu.projects.served` keeps the rows equal to the records on every write; `sanqu figures
+    --recompute` checks them and `--rebuild-rollups` rewrites them.
+    """
+
+    # No index of its own: the unique key (beneficiary, project) serves a person's rows.
+    beneficiary = models.ForeignKey(
+        "cases.Beneficiary", on_delete=models.CASCADE, related_name="+", db_index=False,
+        verbose_name=_("服务对象"),
+    )  # fmt: skip
+    # No index of its own: (project, first_served_on) below serves a project's rows.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("项目")
+    )
+    first_served_on = models.DateField(_("首次服务日期"))
+
+    class Meta:
+        verbose_name = _("项目服务对象")
+        verbose_name_plural = _("项目服务对象")
+        constraints = [
+            models.UniqueConstraint(fields=["beneficiary", "project"], name="project_beneficiary_key"),
+        ]
+        # The progress figure: each project's rows first served by a date, counted (an index-only scan).
+        indexes = [models.Index(fields=["project", "first_served_on"], name="project_beneficiary_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.beneficiary_id}: {self.first_served_on}"
+
+
 class Milestone(models.Model):
     """A key date of the implementation plan (实施方案的关键节点)."""
 

@@ -3,7 +3,7 @@
 `--recompute` counts everything again from the records themselves and compares with the figures
 read through the rollups (and the whole rollup table with the records): they must agree, else the
 command names the difference and exits 1. `--rebuild-rollups` rewrites the rollups (services, people
-served, case stages) from the records.
+served, case stages, each project's people served) from the records.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from sanqu.figures.engine import (
 )
 from sanqu.figures.snapshots import part_labels
 from sanqu.lib import clock
+from sanqu.projects import served
+from sanqu.projects.models import ProjectBeneficiary
 
 
 class Command(BaseCommand):
@@ -52,7 +54,8 @@ class Command(BaseCommand):
             "--rebuild-rollups",
             dest="rebuild",
             action="store_true",
-            help="Rewrite the rollups (services, people served, case stages) from the records "
+            help="Rewrite the rollups (services, people served, case stages, projects' people served) "
+            "from the records "
             "(after a bulk load), then continue.",
         )
 
@@ -63,9 +66,10 @@ class Command(BaseCommand):
         except FigureError as error:
             raise CommandError(str(error)) from error
         if options["rebuild"]:
-            written = rollups.rebuild()
+            written = rollups.rebuild()  # the projects' people served with them (`rollups.rebuilt`)
             self.stderr.write(
-                _("已按原始记录重建全部汇总（服务记录、服务对象、个案阶段）：%(n)s 行。") % {"n": written}
+                _("已按原始记录重建全部汇总（服务记录、服务对象、个案阶段、项目服务对象）：%(n)s 行。")
+                % {"n": written + ProjectBeneficiary.objects.count()}
             )
         figures = compute_figures(scope=scope, as_of=as_of)
         if options["recompute"]:
@@ -127,7 +131,7 @@ class Command(BaseCommand):
                     _("✗ %(label)s：汇总 %(rollup)s，原始记录 %(records)s")
                     % {"label": label, "rollup": rollup, "records": records}
                 )
-        differences = rollups.differences()
+        differences = rollups.differences() + served.differences()
         for difference in differences[:20]:
             self.stdout.write(self._difference(difference))
         if gaps or differences:
@@ -143,6 +147,17 @@ class Command(BaseCommand):
     @staticmethod
     def _difference(difference: rollups.Difference) -> str:
         """One rollup row that disagrees with the records, for people."""
+        if difference.table == "projects":
+            project, person = difference.key
+            return _(
+                "✗ 项目服务对象（项目 %(project)s，服务对象 %(person)s）："
+                "记录首次服务 %(expected)s，汇总 %(found)s"
+            ) % {
+                "project": project,
+                "person": person,
+                "expected": difference.expected or _("无"),
+                "found": difference.found or _("无"),
+            }
         county, part, span, day = difference.key
         where = {
             "county": county,

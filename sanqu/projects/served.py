@@ -1,0 +1,250 @@
+"""Keeping `ProjectBeneficiary` (each project's people served, with the first day) equal to the records.
+
+A person's rows follow from that person's own service records and the projects, so every change is
+applied by filling the rows it touches afresh from the records (`refresh`): delete them and insert
+what one grouped statement gives now. Nothing is added or taken away by difference, so a row can
+never drift by a count, and the next write of a person mends whatever a failed one left.
+
+What refreshes what, in the same transaction as the write:
+- a service record saved or deleted: its person, and the person it named before an edit;
+- a case whose organisation changed: the people of its records (the case's organisation owns them);
+- a worker whose organisation changed: the people of their records without a case organisation;
+- a project new or with another county, organisation or dates: that project's rows.
+A project's or a person's deletion takes their rows with it (the keys cascade); records protect both.
+
+Two workers saving services for one person at the same moment each fill the rows from what they
+see; the rows' unique key makes the second wait for the first, and it keeps the earlier of the two
+first days, so both records count.
+
+Writes that send no signals: inside `rollups.deferred()` nothing is kept per write and the table
+is rebuilt with the other rollups (`rollups.rebuilt`); a bulk insert of service records calls
+`refresh(people=…)` itself (the ledger import), and `sanqu generate` rebuilds once at its end.
+`differences()` compares the table with the records (`sanqu figures --recompute`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from itertools import batched
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from sanqu.cases import rollups
+from sanqu.cases.models import Case, ServiceRecord
+from sanqu.cases.rollups import Difference
+from sanqu.projects.models import Project, ProjectBeneficiary
+from sanqu.workforce.models import Person
+
+_PER_STATEMENT = 4000  # ids in one IN list: well under SQLite's 32,766 parameters with the rest
+
+
+def owned_services() -> QuerySet[ServiceRecord]:
+    """Service records with the organisation they were done under: the case's, else the worker's."""
+    return ServiceRecord.objects.annotate(owner=Coalesce("case__organisation", "worker__organisation"))
+
+
+def _first_days(records: QuerySet[ServiceRecord], projects: Sequence[int] = ()) -> tuple[str, list[Any]]:
+    """SELECT project, person, first day: the records joined to the projects that hold them.
+
+    The records' side is the ORM's query (its joins for the owner); the join to the projects is on
+    county, organisation and a date range, which the ORM cannot express, so it is written here.
+    """
+    inner, params = (
+        records.filter(beneficiary__isnull=False)
+        .annotate(r_place=F("county"), r_owner=F("owner"), r_day=F("served_on"), r_person=F("beneficiary"))
+        .values("r_place", "r_owner", "r_day", "r_person")
+        .order_by()
+        .query.sql_with_params()
+    )
+    table = connection.ops.quote_name(Project._meta.db_table)
+    only = f"p.id IN ({', '.join(['%s'] * len(projects))})" if projects else "1 = 1"
+    sql = (
+        f"SELECT p.id, r.r_person, MIN(r.r_day) FROM ({inner}) r JOIN {table} p "  # noqa: S608
+        "ON p.county_id = r.r_place AND p.organisation_id = r.r_owner "
+        f"AND r.r_day BETWEEN p.starts_on AND p.ends_on WHERE {only} GROUP BY p.id, r.r_person"
+    )
+    return sql, [*params, *projects]
+
+
+def _fill(records: QuerySet[ServiceRecord], projects: Sequence[int] = ()) -> None:
+    """Insert the rows the records give (only those of `projects`, when given)."""
+    select, params = _first_days(records, projects)
+    table = connection.ops.quote_name(ProjectBeneficiary._meta.db_table)
+    # Only the model's own table name goes into the SQL; values are parameters.
+    sql = (
+        f"INSERT INTO {table} (project_id, beneficiary_id, first_served_on) {select} "
+        "ON CONFLICT (beneficiary_id, project_id) DO UPDATE SET first_served_on = CASE "
+        f"WHEN excluded.first_served_on < {table}.first_served_on THEN excluded.first_served_on "
+        f"ELSE {table}.first_served_on END"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _delete(column: str, ids: Sequence[int]) -> None:
+    table = connection.ops.quote_name(ProjectBeneficiary._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", list(ids))  # noqa: S608
+
+
+def refresh(*, people: Iterable[int | None] = (), projects: Iterable[int] = ()) -> None:
+    """Fill afresh the rows of these people (beneficiary ids) and of these projects (ids)."""
+    people = sorted({person for person in people if person is not None})
+    chosen = sorted(set(projects))
+    if not people and not chosen:
+        return
+    with transaction.atomic():
+        for chunk in batched(people, _PER_STATEMENT):
+            _delete("beneficiary_id", chunk)
+            _fill(owned_services().filter(beneficiary__in=chunk))
+        for chunk in batched(chosen, _PER_STATEMENT):
+            _delete("project_id", chunk)
+            spans = Project.objects.filter(pk__in=chunk).values_list("county", "starts_on", "ends_on")
+            within = Q(pk__in=[])
+            for county, starts_on, ends_on in spans:
+                within |= Q(county=county, served_on__range=(starts_on, ends_on))
+            _fill(owned_services().filter(within), chunk)
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Rewrite the whole table from the records; returns the number of rows."""
+    table = connection.ops.quote_name(ProjectBeneficiary._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the model's own table)
+    _fill(owned_services())
+    return ProjectBeneficiary.objects.count()
+
+
+def people_served(project_ids: Iterable[int], as_of: dt.date) -> dict[int, int]:
+    """{project id: people it served from its start to the date} (absent: none). One query per
+    4,000 projects."""
+    counts: dict[int, int] = {}
+    for chunk in batched(sorted(set(project_ids)), _PER_STATEMENT):
+        rows = (
+            ProjectBeneficiary.objects.filter(project__in=chunk, first_served_on__lte=as_of)
+            .order_by()
+            .values_list("project")
+            .annotate(n=Count("pk"))
+        )
+        counts.update(rows)
+    return counts
+
+
+def differences() -> list[Difference]:
+    """Every (project, person) where the table and the records disagree (none when all is well):
+    the first day the records give, and the one in the table (None where a row is missing)."""
+    select, params = _first_days(owned_services())
+    with connection.cursor() as cursor:
+        cursor.execute(select, params)
+        expected = {(project, person): _day(day) for project, person, day in cursor.fetchall()}
+    found = {
+        (project, person): day
+        for project, person, day in ProjectBeneficiary.objects.values_list(
+            "project", "beneficiary", "first_served_on"
+        )
+    }
+    return [
+        Difference(key, expected.get(key), found.get(key), "projects")
+        for key in sorted(expected.keys() | found.keys())
+        if expected.get(key) != found.get(key)
+    ]
+
+
+def _day(value: Any) -> dt.date:
+    """A date from the raw cursor (SQLite gives text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+# Signals ------------------------------------------------------------------------------------------
+
+
+def _was(model: type[Any], instance: Any, *fields: str) -> tuple[Any, ...] | None:
+    """The fields as stored before this save (None for a new row)."""
+    if instance.pk is None:
+        return None
+    return model._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+
+
+def _record_remember(sender: Any, instance: ServiceRecord, raw: bool = False, **kwargs: Any) -> None:
+    skip = raw or rollups.is_deferred()
+    was = None if skip else _was(ServiceRecord, instance, "beneficiary")
+    instance._served_was = was[0] if was else None  # type: ignore[attr-defined]
+
+
+def _record_saved(sender: Any, instance: ServiceRecord, raw: bool = False, **kwargs: Any) -> None:
+    if raw or rollups.is_deferred():
+        return
+    refresh(people=[instance.beneficiary_id, getattr(instance, "_served_was", None)])
+
+
+def _record_deleted(sender: Any, instance: ServiceRecord, **kwargs: Any) -> None:
+    if not rollups.is_deferred():
+        refresh(people=[instance.beneficiary_id])
+
+
+def _owner_remember(sender: Any, instance: Case | Person, raw: bool = False, **kwargs: Any) -> None:
+    skip = raw or rollups.is_deferred()
+    was = None if skip else _was(sender, instance, "organisation")
+    instance._served_owner_was = was  # type: ignore[union-attr]
+
+
+def _owner_saved(sender: Any, instance: Case | Person, raw: bool = False, **kwargs: Any) -> None:
+    was = getattr(instance, "_served_owner_was", None)
+    if raw or rollups.is_deferred() or was is None or was[0] == instance.organisation_id:
+        return
+    if isinstance(instance, Case):
+        records = ServiceRecord.objects.filter(case=instance)
+    else:  # the worker's organisation owns only their records without a case organisation
+        records = ServiceRecord.objects.filter(Q(case__isnull=True) | Q(case__organisation__isnull=True))
+        records = records.filter(worker=instance)
+    refresh(people=records.values_list("beneficiary", flat=True).distinct())
+
+
+_SPAN_FIELDS = ("county", "organisation", "starts_on", "ends_on")
+
+
+def _project_remember(sender: Any, instance: Project, raw: bool = False, **kwargs: Any) -> None:
+    skip = raw or rollups.is_deferred()
+    instance._served_span_was = None if skip else _was(Project, instance, *_SPAN_FIELDS)  # type: ignore[attr-defined]
+
+
+def _project_saved(
+    sender: Any, instance: Project, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw or rollups.is_deferred():
+        return
+    now = (instance.county_id, instance.organisation_id, *_dates(instance))
+    was = getattr(instance, "_served_span_was", None)
+    if created or was is None or was != now:
+        refresh(projects=[instance.pk])
+
+
+def _dates(project: Project) -> tuple[dt.date, dt.date]:
+    # A project saved from code may still hold its dates as text: read them as the database will.
+    field = Project._meta.get_field("starts_on")
+    return field.to_python(project.starts_on), field.to_python(project.ends_on)
+
+
+def _rebuilt(sender: Any, **kwargs: Any) -> None:
+    rebuild()
+
+
+def connect() -> None:
+    """Called once from the app's ready()."""
+    pre_save.connect(_record_remember, sender=ServiceRecord, dispatch_uid="project_served_record_was")
+    post_save.connect(_record_saved, sender=ServiceRecord, dispatch_uid="project_served_record_saved")
+    post_delete.connect(_record_deleted, sender=ServiceRecord, dispatch_uid="project_served_record_deleted")
+    for model in (Case, Person):
+        label = model._meta.label_lower
+        pre_save.connect(_owner_remember, sender=model, dispatch_uid=f"project_served_owner_was_{label}")
+        post_save.connect(_owner_saved, sender=model, dispatch_uid=f"project_served_owner_saved_{label}")
+    pre_save.connect(_project_remember, sender=Project, dispatch_uid="project_served_project_was")
+    post_save.connect(_project_saved, sender=Project, dispatch_uid="project_served_project_saved")
+    rollups.rebuilt.connect(_rebuilt, dispatch_uid="project_served_rebuilt")
