@@ -74,7 +74,13 @@ from sanqu.lib import clock, creditcode, idnumber
 from sanqu.lib.bulk import insert_rows
 from sanqu.orgs.models import Organisation
 from sanqu.projects import served
-from sanqu.projects.models import ProgrammeYear, Project, ProjectBeneficiary, ReceivingCounty
+from sanqu.projects.models import (
+    ProgrammeYear,
+    Project,
+    ProjectBeneficiary,
+    ProjectPeopleServed,
+    ReceivingCounty,
+)
 from sanqu.regions.models import Region, RegionCode, Station
 from sanqu.volunteers.models import VolunteerService
 from sanqu.workforce.models import Dispatch, Person, SupervisionSession, id_number_hash
@@ -1141,7 +1147,8 @@ def reset() -> None:
     with transaction.atomic():
         SupervisionSession.cases.through._default_manager.all()._raw_delete(connection.alias)
         VolunteerService.objects.filter(group_session__isnull=False).update(group_session=None)
-        ProjectBeneficiary.objects.all()._raw_delete(connection.alias)  # it points at the people
+        for tally in (ProjectPeopleServed, ProjectBeneficiary):  # the second points at the people
+            tally.objects.all()._raw_delete(connection.alias)
         for model in GENERATED:
             model._default_manager.all()._raw_delete(connection.alias)
         for rollup in (ServiceRollup, BeneficiaryRollup, CaseStageRollup):

@@ -53,7 +53,7 @@ class Span:
 # one pass hashing the spans for a province's), so the cost follows the records inside the spans,
 # not the number of spans. The ORM has no join to a list of values, so the outer statement is
 # written here around the records' query the ORM compiles.
-_SPANS_PER_STATEMENT = 4000  # 5 parameters each and a county each at most: under SQLite's 32,766
+_SPANS_PER_STATEMENT = 4000  # on SQLite 5 parameters each and a county each at most: under its 32,766
 
 
 class Measure(enum.Enum):
@@ -92,17 +92,29 @@ def _grouped(
         ).values("span_place", "span_owner", "span_day", "span_value")
         inner, inner_params = records.order_by().query.sql_with_params()  # no model ordering to sort by
         place = "substr(r.span_place, 1, length(s.place)) = s.place" if by_path else "r.span_place = s.place"
-        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
         joined = (
             f"FROM s JOIN ({inner}) r ON {place} AND r.span_owner = s.owner "
             "AND r.span_day BETWEEN s.first_day AND s.last_day"
         )
         select = f"SELECT s.position, {measure.value} {joined} GROUP BY s.position"
-        sql = f"WITH s (position, place, owner, first_day, last_day) AS (VALUES {rows}) {select}"
-        params: list[Any] = []
-        for position, span in enumerate(chunk):
-            params += [position, span.county_path if by_path else span.county_id, span.organisation_id]
-            params += [adapt(span.start), adapt(span.end)]
+        columns = [
+            list(range(len(chunk))),
+            [span.county_path if by_path else span.county_id for span in chunk],
+            [span.organisation_id for span in chunk],
+            [adapt(span.start) for span in chunk],
+            [adapt(span.end) for span in chunk],
+        ]
+        params: list[Any]
+        if connection.vendor == "postgresql":
+            # Five arrays rather than five parameters a span: psycopg spent 85 ms a statement
+            # splitting a province's 6,650 placeholders.
+            kind = "text" if by_path else "bigint"
+            rows = f"SELECT * FROM unnest(%s::integer[], %s::{kind}[], %s::bigint[], %s::date[], %s::date[])"  # noqa: S608
+            params = columns
+        else:
+            rows = "VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            params = [value for row in zip(*columns, strict=True) for value in row]
+        sql = f"WITH s (position, place, owner, first_day, last_day) AS ({rows}) {select}"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *inner_params])
             for position, number in cursor.fetchall():
@@ -191,16 +203,19 @@ def _trainees(spans: Sequence[Span]) -> dict[Any, int]:
     years = {(span.county_id, span.programme_year_id) for span in spans}
     if not years:
         return {}
-    within = Q(pk__in=[])
-    for county_id, year_id in years:
-        within |= Q(county_id=county_id, programme_year_id=year_id)
+    # The spans' counties and years as two lists, the pairs picked out here: an OR of every pair
+    # cost the ORM a third of a second to build for a province.
+    within = Q(
+        county__in={county for county, _year in years}, programme_year__in={year for _c, year in years}
+    )
     owners: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for pk, county_id, year_id, organisation_id in (
         Project.objects.filter(within)
         .order_by("pk")
         .values_list("pk", "county", "programme_year", "organisation")
     ):
-        owners[(county_id, year_id)].append((pk, organisation_id))
+        if (county_id, year_id) in years:
+            owners[(county_id, year_id)].append((pk, organisation_id))
     credited: dict[int, list[tuple[dt.date, Any]]] = defaultdict(list)  # project → (completed, person)
     trainees = Trainee.objects.filter(within, completed_on__isnull=False).values_list(
         "county", "programme_year", "person", "person__organisation", "completed_on"

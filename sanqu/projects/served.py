@@ -1,43 +1,44 @@
-"""Keeping `ProjectBeneficiary` (each project's people served, with the first day) equal to the records.
+"""Keeping each project's people served equal to the records: `ProjectBeneficiary` (one row per
+project and person, with the first day the project served them) and `ProjectPeopleServed` (those
+rows counted by project and first day, which the progress figure adds up).
 
-A person's rows follow from that person's own service records and the projects, so every change is
-applied by filling the rows it touches afresh from the records (`refresh`): delete them and insert
-what one grouped statement gives now. Nothing is added or taken away by difference, so a row can
-never drift by a count, and the next write of a person mends whatever a failed one left.
+A person's rows follow from that person's own service records and the projects, so every change
+refills the rows it touches from the records (`refresh`): delete them and insert what one grouped
+statement gives now, so a row cannot drift, and the next write of a person mends whatever a write
+outside the upkeep left. The day counts move by the difference between the rows before and after,
+each an atomic addition in the database, so two people refreshed at once both count; the person's
+row is locked first, so two writes for one person refresh one after the other.
 
 What refreshes what, in the same transaction as the write:
 - a service record saved or deleted: its person, and the person it named before an edit;
 - a case whose organisation changed: the people of its records (the case's organisation owns them);
 - a worker whose organisation changed: the people of their records without a case organisation;
 - a project new or with another county, organisation or dates: that project's rows.
-A project's or a person's deletion takes their rows with it (the keys cascade); records protect both.
+A project's deletion takes its rows with it (the keys cascade); records protect the people.
 
-Two workers saving services for one person at the same moment each fill the rows from what they
-see; the rows' unique key makes the second wait for the first, and it keeps the earlier of the two
-first days, so both records count.
-
-Writes that send no signals: inside `rollups.deferred()` nothing is kept per write and the table
-is rebuilt with the other rollups (`rollups.rebuilt`); a bulk insert of service records calls
+Writes that send no signals: inside `rollups.deferred()` nothing is kept per write and both tables
+are rebuilt with the other rollups (`rollups.rebuilt`); a bulk insert of service records calls
 `refresh(people=…)` itself (the ledger import), and `sanqu generate` rebuilds once at its end.
-`differences()` compares the table with the records (`sanqu figures --recompute`).
+`differences()` compares the tables with the records (`sanqu figures --recompute`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import batched
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from sanqu.cases import rollups
-from sanqu.cases.models import Case, ServiceRecord
+from sanqu.cases.models import Beneficiary, Case, ServiceRecord
 from sanqu.cases.rollups import Difference
-from sanqu.projects.models import Project, ProjectBeneficiary
+from sanqu.projects.models import Project, ProjectBeneficiary, ProjectPeopleServed
 from sanqu.workforce.models import Person
 
 _PER_STATEMENT = 4000  # ids in one IN list: well under SQLite's 32,766 parameters with the rest
@@ -93,53 +94,115 @@ def _delete(column: str, ids: Sequence[int]) -> None:
         cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", list(ids))  # noqa: S608
 
 
+def _days(column: str, ids: Sequence[int]) -> Counter[tuple[int, dt.date]]:
+    """The rows of these people or projects counted by (project, first day)."""
+    rows = (
+        ProjectBeneficiary.objects.filter(**{f"{column}__in": ids})
+        .order_by()
+        .values_list("project", "first_served_on")
+        .annotate(n=Count("pk"))
+    )
+    return Counter({(project, day): n for project, day, n in rows})
+
+
+def _add_days(changes: Mapping[tuple[int, dt.date], int]) -> None:
+    """Add changes to the day counts (making rows that are missing, removing those that fall to
+    zero), each an atomic addition in the database."""
+    changes = {key: n for key, n in changes.items() if n}
+    if not changes:
+        return
+    table = connection.ops.quote_name(ProjectPeopleServed._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (project_id, first_served_on, people) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (project_id, first_served_on) "
+            f"DO UPDATE SET people = {table}.people + excluded.people",
+            [[project, day, n] for (project, day), n in changes.items()],
+        )
+    touched = {project for project, _day in changes}
+    ProjectPeopleServed.objects.filter(project__in=touched, people=0).delete()
+
+
+def _refill(
+    column: str, ids: Sequence[int], records: QuerySet[ServiceRecord], projects: Sequence[int]
+) -> None:
+    """Fill afresh the rows of these people or projects, and move the day counts by the difference."""
+    before = _days(column, ids)
+    _delete(column, ids)
+    _fill(records, projects)
+    after = _days(column, ids)
+    after.subtract(before)
+    _add_days(after)
+
+
 def refresh(*, people: Iterable[int | None] = (), projects: Iterable[int] = ()) -> None:
-    """Fill afresh the rows of these people (beneficiary ids) and of these projects (ids)."""
+    """Fill afresh the rows of these people (beneficiary ids) and of these projects (ids).
+
+    The people's rows are locked first (on PostgreSQL; SQLite writes one at a time anyway), so two
+    writes for one person refresh one after the other and the second sees the first's records.
+    """
     people = sorted({person for person in people if person is not None})
     chosen = sorted(set(projects))
     if not people and not chosen:
         return
     with transaction.atomic():
         for chunk in batched(people, _PER_STATEMENT):
-            _delete("beneficiary_id", chunk)
-            _fill(owned_services().filter(beneficiary__in=chunk))
+            # NO KEY: a record being inserted for the person (its foreign key check) is not held up.
+            list(Beneficiary.objects.select_for_update(no_key=True).filter(pk__in=chunk).values_list("pk"))
+            _refill("beneficiary_id", chunk, owned_services().filter(beneficiary__in=chunk), ())
         for chunk in batched(chosen, _PER_STATEMENT):
-            _delete("project_id", chunk)
             spans = Project.objects.filter(pk__in=chunk).values_list("county", "starts_on", "ends_on")
             within = Q(pk__in=[])
             for county, starts_on, ends_on in spans:
                 within |= Q(county=county, served_on__range=(starts_on, ends_on))
-            _fill(owned_services().filter(within), chunk)
+            _refill("project_id", chunk, owned_services().filter(within), chunk)
 
 
 @transaction.atomic
 def rebuild() -> int:
-    """Rewrite the whole table from the records; returns the number of rows."""
-    table = connection.ops.quote_name(ProjectBeneficiary._meta.db_table)
+    """Rewrite both tables from the records; returns the number of (project, person) rows."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the model's own table)
+        for model in (ProjectPeopleServed, ProjectBeneficiary):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
     _fill(owned_services())
+    ProjectPeopleServed.objects.bulk_create(
+        (
+            ProjectPeopleServed(project_id=project, first_served_on=day, people=n)
+            for (project, day), n in _all_days().items()
+        ),
+        batch_size=2000,
+    )
     return ProjectBeneficiary.objects.count()
+
+
+def _all_days() -> Counter[tuple[int, dt.date]]:
+    rows = (
+        ProjectBeneficiary.objects.order_by()
+        .values_list("project", "first_served_on")
+        .annotate(n=Count("pk"))
+    )
+    return Counter({(project, day): n for project, day, n in rows})
 
 
 def people_served(project_ids: Iterable[int], as_of: dt.date) -> dict[int, int]:
     """{project id: people it served from its start to the date} (absent: none). One query per
-    4,000 projects."""
+    4,000 projects, reading their day counts."""
     counts: dict[int, int] = {}
     for chunk in batched(sorted(set(project_ids)), _PER_STATEMENT):
         rows = (
-            ProjectBeneficiary.objects.filter(project__in=chunk, first_served_on__lte=as_of)
+            ProjectPeopleServed.objects.filter(project__in=chunk, first_served_on__lte=as_of)
             .order_by()
             .values_list("project")
-            .annotate(n=Count("pk"))
+            .annotate(n=Sum("people"))
         )
         counts.update(rows)
     return counts
 
 
 def differences() -> list[Difference]:
-    """Every (project, person) where the table and the records disagree (none when all is well):
-    the first day the records give, and the one in the table (None where a row is missing)."""
+    """Every (project, person) where the table and the records disagree — the first day the records
+    give and the one in the table (None where a row is missing) — then every (project, day) whose
+    count is not the number of those rows (none when all is well)."""
     select, params = _first_days(owned_services())
     with connection.cursor() as cursor:
         cursor.execute(select, params)
@@ -150,10 +213,22 @@ def differences() -> list[Difference]:
             "project", "beneficiary", "first_served_on"
         )
     }
+    days = {
+        (project, day): n
+        for project, day, n in ProjectPeopleServed.objects.values_list("project", "first_served_on", "people")
+    }
+    counted = _all_days()
     return [
-        Difference(key, expected.get(key), found.get(key), "projects")
-        for key in sorted(expected.keys() | found.keys())
-        if expected.get(key) != found.get(key)
+        *(
+            Difference(key, expected.get(key), found.get(key), "projects")
+            for key in sorted(expected.keys() | found.keys())
+            if expected.get(key) != found.get(key)
+        ),
+        *(
+            Difference(key, counted.get(key, 0), days.get(key, 0), "project days")
+            for key in sorted(counted.keys() | days.keys())
+            if counted.get(key, 0) != days.get(key, 0)
+        ),
     ]
 
 
@@ -204,7 +279,7 @@ def _owner_saved(sender: Any, instance: Case | Person, raw: bool = False, **kwar
     else:  # the worker's organisation owns only their records without a case organisation
         records = ServiceRecord.objects.filter(Q(case__isnull=True) | Q(case__organisation__isnull=True))
         records = records.filter(worker=instance)
-    refresh(people=records.values_list("beneficiary", flat=True).distinct())
+    refresh(people=records.order_by().values_list("beneficiary", flat=True).distinct())
 
 
 _SPAN_FIELDS = ("county", "organisation", "starts_on", "ends_on")

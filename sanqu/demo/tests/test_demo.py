@@ -41,6 +41,7 @@ from sanqu.demo.tests.conftest import PASSWORD
 from sanqu.figures.engine import compute_figures
 from sanqu.lib import creditcode, idnumber
 from sanqu.orgs.models import Organisation
+from sanqu.projects import served
 from sanqu.projects.models import (
     LivelihoodProject,
     Milestone,
@@ -48,6 +49,7 @@ from sanqu.projects.models import (
     PeriodicReport,
     ProgrammeYear,
     Project,
+    ProjectBeneficiary,
     ProjectEvaluation,
     ReceivingCounty,
     ReportEvent,
@@ -294,6 +296,7 @@ def test_it_adds_the_work_figures_to_the_seed_table(chongqing: Region) -> None:
     assert figures["service_hours"] == float(total_hours)
     assert 0.5 * services < float(total_hours) < 3 * services
     assert rollups.differences() == []  # the loader's bulk writes were tallied once at the end
+    assert served.differences() == [] and ProjectBeneficiary.objects.exists()  # and the projects' people
     assert figures["group_sessions"] == GroupSession.objects.count() > 300
     assert isinstance(figures["community_attendance"], int) and figures["community_attendance"] > 5000
     assert (

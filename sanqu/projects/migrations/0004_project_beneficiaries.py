@@ -5,12 +5,13 @@ from django.db import migrations, models
 
 
 def tally_existing_records(apps, schema_editor):
-    """Fill the new table from the records already there (the same rows as served.rebuild):
-    each project's people, with the first day one of its records served them."""
+    """Fill the new tables from the records already there (the same rows as served.rebuild): each
+    project's people, with the first day one of its records served them, then those counted by day."""
     table = {
         name: schema_editor.quote_name(apps.get_model(app, name)._meta.db_table)
         for app, name in [
             ("projects", "ProjectBeneficiary"),
+            ("projects", "ProjectPeopleServed"),
             ("projects", "Project"),
             ("cases", "ServiceRecord"),
             ("cases", "Case"),
@@ -26,6 +27,11 @@ def tally_existing_records(apps, schema_editor):
         "AND p.organisation_id = COALESCE(c.organisation_id, w.organisation_id) "
         "AND r.served_on BETWEEN p.starts_on AND p.ends_on "
         "WHERE r.beneficiary_id IS NOT NULL GROUP BY p.id, r.beneficiary_id"
+    )
+    schema_editor.execute(
+        f"INSERT INTO {table['ProjectPeopleServed']} (project_id, first_served_on, people) "
+        f"SELECT project_id, first_served_on, COUNT(*) FROM {table['ProjectBeneficiary']} "
+        "GROUP BY project_id, first_served_on"
     )
 
 
@@ -51,6 +57,20 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '项目服务对象',
                 'indexes': [models.Index(fields=['project', 'first_served_on'], name='project_beneficiary_day_idx')],
                 'constraints': [models.UniqueConstraint(fields=('beneficiary', 'project'), name='project_beneficiary_key')],
+            },
+        ),
+        migrations.CreateModel(
+            name='ProjectPeopleServed',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('first_served_on', models.DateField(verbose_name='首次服务日期')),
+                ('people', models.IntegerField(verbose_name='服务对象（人）')),
+                ('project', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project', verbose_name='项目')),
+            ],
+            options={
+                'verbose_name': '项目服务对象日汇总',
+                'verbose_name_plural': '项目服务对象日汇总',
+                'constraints': [models.UniqueConstraint(fields=('project', 'first_served_on'), name='project_people_served_key')],
             },
         ),
         migrations.RunPython(tally_existing_records, migrations.RunPython.noop),

@@ -9,7 +9,7 @@ from sanqu.projects.models.evaluations import (
 )
 from sanqu.projects.models.livelihood import LivelihoodMeasure, LivelihoodProject
 from sanqu.projects.models.programme import ProgrammeYear, ReceivingCounty
-from sanqu.projects.models.projects import Milestone, Project, ProjectBeneficiary, Target
+from sanqu.projects.models.projects import Milestone, Project, ProjectBeneficiary, ProjectPeopleServed, Target
 from sanqu.projects.models.reports import (
     PeriodFigure,
     PeriodicReport,
@@ -35,6 +35,7 @@ __all__ = [
     "Project",
     "ProjectBeneficiary",
     "ProjectEvaluation",
+    "ProjectPeopleServed",
     "ReceivingCounty",
     "ReportEvent",
     "ReportField",

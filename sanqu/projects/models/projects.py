@@ -96,8 +96,9 @@ class ProjectBeneficiary(models.Model):
 
     One row per project and person with a service record of the project: in its county, within its
     dates, done under its organisation (the case's, or the worker's for a record without a case).
-    The project's people served as of a date are its rows whose first day is by then, so the
-    progress figure counts these rows instead of finding distinct people among the records.
+    The project's people served as of a date are its rows whose first day is by then, which
+    `ProjectPeopleServed` counts by day, so the progress figure adds up a few hundred numbers instead
+    of finding distinct people among the records.
     `sanqu.projects.served` keeps the rows equal to the records on every write; `sanqu figures
     --recompute` checks them and `--rebuild-rollups` rewrites them.
     """
@@ -119,11 +120,39 @@ class ProjectBeneficiary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["beneficiary", "project"], name="project_beneficiary_key"),
         ]
-        # The progress figure: each project's rows first served by a date, counted (an index-only scan).
+        # A project's rows: refilled when its county, organisation or dates change.
         indexes = [models.Index(fields=["project", "first_served_on"], name="project_beneficiary_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.project_id}/{self.beneficiary_id}: {self.first_served_on}"
+
+
+class ProjectPeopleServed(models.Model):
+    """How many of a project's people it first served on each day (项目服务对象日汇总).
+
+    The rows of `ProjectBeneficiary` counted by project and first day, kept with them by
+    `sanqu.projects.served`: a project's people served as of a date add up its days up to the date,
+    a few hundred rows at most, however many people it served.
+    """
+
+    # No index of its own: the unique key (project, first_served_on) serves every read.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("项目")
+    )
+    first_served_on = models.DateField(_("首次服务日期"))
+    # A plain integer, not a positive one: a tally that drifted (a bulk write outside the upkeep) must
+    # not make a user's save fail on a check; `sanqu figures --recompute` finds the drift.
+    people = models.IntegerField(_("服务对象（人）"))
+
+    class Meta:
+        verbose_name = _("项目服务对象日汇总")
+        verbose_name_plural = _("项目服务对象日汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "first_served_on"], name="project_people_served_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.first_served_on}: {self.people}"
 
 
 class Milestone(models.Model):

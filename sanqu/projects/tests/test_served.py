@@ -14,7 +14,7 @@ from sanqu.cases import rollups
 from sanqu.cases.models import ServiceRecord, ServiceType
 from sanqu.cases.tests.factories import make_beneficiary
 from sanqu.projects import served
-from sanqu.projects.models import Project, ProjectBeneficiary, Target
+from sanqu.projects.models import Project, ProjectBeneficiary, ProjectPeopleServed, Target
 from sanqu.projects.progress import progress_of
 from sanqu.projects.tests.factories import make_project
 from sanqu.projects.tests.test_progress import _case, _service
@@ -114,7 +114,9 @@ def test_recompute_names_a_drifted_tally_and_rebuild_mends_it(world: World, caps
     project = make_project(world)
     case = _case(world, dt.date(2017, 3, 1))
     _service(world, case, dt.date(2017, 3, 6))
-    ProjectBeneficiary.objects.update(first_served_on=dt.date(2017, 8, 1))  # bypasses the upkeep
+    # A bulk write that bypassed the upkeep moved the person's first day, in both tables.
+    ProjectBeneficiary.objects.update(first_served_on=dt.date(2017, 8, 1))
+    ProjectPeopleServed.objects.update(first_served_on=dt.date(2017, 8, 1))
     june = dt.date(2017, 6, 30)
     assert (people(project, june), people(project, june, recompute=True)) == (0, 1)
 
@@ -130,3 +132,31 @@ def test_recompute_names_a_drifted_tally_and_rebuild_mends_it(world: World, caps
     call_command("figures", "--rebuild-rollups", "--recompute", "--as-of", "2017-06-30")
     assert "与汇总一致" in capsys.readouterr().out
     assert people(project, june) == 1
+
+    ProjectPeopleServed.objects.update(people=5)  # the day counts alone drifted
+    with pytest.raises(CommandError, match="1 行汇总"):
+        call_command("figures", "--recompute", "--as-of", "2017-06-30")
+    assert (
+        f"✗ 项目服务对象日汇总（项目 {project.pk}，2017-03-06）：首次服务 1 人，汇总 5 人"
+        in capsys.readouterr().out
+    )
+
+
+def test_the_day_counts_follow_two_people_and_their_first_days(world: World) -> None:
+    project = make_project(world)
+    first, second = _case(world, dt.date(2017, 3, 1)), _case(world, dt.date(2017, 3, 1))
+    _service(world, first, dt.date(2017, 3, 6))
+    later = _service(world, second, dt.date(2017, 3, 9))
+    _service(world, second, dt.date(2017, 3, 6))  # an earlier service recorded afterwards
+    days = ProjectPeopleServed.objects.filter(project=project)
+    assert list(days.values_list("first_served_on", "people")) == [(dt.date(2017, 3, 6), 2)]
+    later.delete()
+    mistake = _service(world, first, dt.date(2017, 2, 1))  # the first person's day moves earlier …
+    assert list(days.order_by("first_served_on").values_list("first_served_on", "people")) == [
+        (dt.date(2017, 2, 1), 1),
+        (dt.date(2017, 3, 6), 1),
+    ]
+    mistake.delete()  # … and back, when the record was a mistake
+    assert list(days.values_list("first_served_on", "people")) == [(dt.date(2017, 3, 6), 2)]
+    assert people(project, dt.date(2017, 3, 5)) == 0 and people(project, dt.date(2017, 3, 6)) == 2
+    assert served.differences() == []

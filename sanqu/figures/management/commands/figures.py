@@ -147,6 +147,17 @@ class Command(BaseCommand):
     @staticmethod
     def _difference(difference: rollups.Difference) -> str:
         """One rollup row that disagrees with the records, for people."""
+        if difference.table == "project days":
+            project, day = difference.key
+            return _(
+                "✗ 项目服务对象日汇总（项目 %(project)s，%(day)s）："
+                "首次服务 %(expected)s 人，汇总 %(found)s 人"
+            ) % {
+                "project": project,
+                "day": day.isoformat(),
+                "expected": difference.expected,
+                "found": difference.found,
+            }
         if difference.table == "projects":
             project, person = difference.key
             return _(
