@@ -81,12 +81,12 @@ for name in "${steps[@]}"; do
       ;;
     sqlite)
       step "Tests on SQLite"
-      python -m pytest -q -n auto || failed+=(sqlite)
+      python -m pytest -q -n auto --durations=15 || failed+=(sqlite)
       ;;
     postgres)
       step "Tests on PostgreSQL"
       if start_postgres; then
-        python -m pytest -q -n auto || failed+=(postgres)
+        python -m pytest -q -n auto --durations=15 || failed+=(postgres)
         stop_postgres
         unset DATABASE_URL
       else

@@ -119,8 +119,9 @@ def _add_days(changes: Mapping[tuple[int, dt.date], int]) -> None:
             f"DO UPDATE SET people = {table}.people + excluded.people",
             [[project, day, n] for (project, day), n in changes.items()],
         )
-    touched = {project for project, _day in changes}
-    ProjectPeopleServed.objects.filter(project__in=touched, people=0).delete()
+    emptied = {project for (project, _day), n in changes.items() if n < 0}  # only a fall reaches zero
+    if emptied:
+        ProjectPeopleServed.objects.filter(project__in=emptied, people=0).delete()
 
 
 def _refill(
