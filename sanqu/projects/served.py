@@ -163,6 +163,15 @@ def refresh(*, people: Iterable[int | None] = (), projects: Iterable[int] = ()) 
 def rebuild() -> int:
     """Rewrite both tables from the records; returns the number of (project, person) rows."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The records may have been written in this very transaction (`sanqu generate`, the demo),
+            # which autovacuum cannot see: with the statistics of the tables as they were before, the
+            # planner may take them for nearly empty and join ten million records row by row.
+            tables = ", ".join(
+                connection.ops.quote_name(model._meta.db_table)
+                for model in (ServiceRecord, Case, Person, Project)
+            )
+            cursor.execute(f"ANALYZE {tables}")
         for model in (ProjectPeopleServed, ProjectBeneficiary):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
     _fill(owned_services())
