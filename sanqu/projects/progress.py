@@ -47,12 +47,12 @@ class Span:
     county_path: str = ""
 
 
-# Spans joined to the records in one statement: a CTE of the spans (one VALUES row each) joined
-# to the records on county, organisation and day. A record counts in every span that holds it. The
-# database reads the spans' counties and dates once (by the (county, day) index for a few spans, in
-# one pass hashing the spans for a province's), so the cost follows the records inside the spans,
-# not the number of spans. The ORM has no join to a list of values, so the outer statement is
-# written here around the records' query the ORM compiles.
+# Spans joined to the records in one statement: a CTE of the spans (a VALUES row each on SQLite, five
+# arrays unnested on PostgreSQL) joined to the records on county, organisation and day. A record
+# counts in every span that holds it. The database reads the spans' counties and dates once (by the
+# (county, day) index for a few spans, in one pass for a province's), so the cost follows the
+# records inside the spans, not the number of spans. The ORM has no join to a list of values, so
+# the outer statement is written here around the records' query the ORM compiles.
 _SPANS_PER_STATEMENT = 4000  # on SQLite 5 parameters each and a county each at most: under its 32,766
 
 
