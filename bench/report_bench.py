@@ -150,8 +150,10 @@ def measure_reports(options: dict[str, Any]) -> dict[str, Any]:
     from sanqu.figures import report_services
     from sanqu.figures.models import ReportFile
     from sanqu.figures.report_tasks import generate_report
-    from sanqu.lib import clock
+    from sanqu.lib import clock, heap
     from sanqu.regions.models import Region
+
+    heap.settle()  # as the task worker does at start (sanqu.cli)
 
     city = Region.objects.get(code=CITY)
     as_of = clock.today()

@@ -1,0 +1,42 @@
+"""The long-running processes settle their start-up objects out of the collector's walks."""
+
+from __future__ import annotations
+
+import gc
+import io
+import sys
+from unittest import mock
+
+from django.urls import get_resolver
+
+from sanqu import cli
+from sanqu.lib import heap
+
+
+def test_settling_leaves_the_collector_only_what_comes_later() -> None:
+    gc.collect()
+    walked_before = len(gc.get_objects())
+    try:
+        heap.settle()
+        patterns = get_resolver().url_patterns
+        walked = gc.get_objects()
+        assert gc.get_freeze_count() >= walked_before
+        assert len(walked) < walked_before // 10
+        assert not any(pattern is patterns for pattern in walked)
+        later = [object()]
+        assert gc.is_tracked(later) and any(obj is later for obj in gc.get_objects())
+    finally:
+        gc.unfreeze()
+
+
+def test_the_task_worker_and_the_scheduler_settle_at_start_and_other_commands_do_not() -> None:
+    for command, settles in (("db_worker", True), ("scheduler", True), ("check", False)):
+        with (
+            mock.patch.object(sys, "argv", ["sanqu", command]),
+            mock.patch.object(heap, "settle") as settle,
+            mock.patch("django.core.management.execute_from_command_line") as run,
+            mock.patch("sys.stdout", io.StringIO()),
+        ):
+            cli.main()
+        assert settle.called is settles, command
+        run.assert_called_once_with(["sanqu", command])
