@@ -448,9 +448,9 @@ def generated_database(
     """A throwaway database of the kind holding `sanqu generate`'s programme of the size and seed.
 
     With `cache="use"` it is restored from var/bench/cache when an entry of the same key is there
-    (on PostgreSQL `pg_restore` of a `pg_dump -Fc`, then ANALYZE; on SQLite a copy of the file),
-    else generated and then written to the cache; "refresh" generates and rewrites the entry;
-    "off" generates and writes nothing. The field keys are kept beside the entry (the ID numbers
+    (on PostgreSQL `pg_restore` of a `pg_dump -Fc`; on SQLite a copy of the file), else generated
+    and then written to the cache; "refresh" generates and rewrites the entry; "off" generates and
+    writes nothing. On PostgreSQL either is then vacuumed and analysed. The field keys are kept beside the entry (the ID numbers
     are encrypted with them); `Dataset.env` carries them to the processes on the database.
     `key` restores the entry of that key instead of the files' (`dataset_key()`), e.g. one made
     before a migration was added: the migrations since are applied after the restore.
@@ -484,6 +484,7 @@ def generated_database(
         counts = run_in_django_with(
             "bench.common:generate_in_django", db=db, options=spec.command_options(), env=env
         )
+        run_in_django_with("bench.common:vacuum_and_analyze", db=db, options={}, env=env)
         seconds = time.monotonic() - started
         progress(label, f"generated in {seconds:.1f} s")
         if cache != "off":
@@ -589,11 +590,23 @@ def generate_in_django(options: dict[str, Any]) -> dict[str, int]:
 
 def migrate_and_analyze(options: dict[str, Any]) -> dict[str, Any]:
     """(In a Django process) a restored database: migrations applied (none when the key matched),
-    fresh planner statistics on PostgreSQL (pg_restore does not restore them)."""
+    then vacuumed with fresh planner statistics (`vacuum_and_analyze`)."""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    analyze()
+    return vacuum_and_analyze(options)
+
+
+def vacuum_and_analyze(options: dict[str, Any]) -> dict[str, Any]:
+    """(In a Django process) on PostgreSQL, the database as a server that has run a while keeps it:
+    vacuumed, with planner statistics. Tables just restored or generated are not: autovacuum would
+    come to vacuum them in the middle of a measurement (their inserts pass its threshold), taking
+    one of the two cores, and until it has, index-only scans still read the table's rows."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
     return {}
 
 
