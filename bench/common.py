@@ -452,8 +452,9 @@ def generated_database(
     and then written to the cache; "refresh" generates and rewrites the entry; "off" generates and
     writes nothing. On PostgreSQL either is then vacuumed and analysed. The field keys are kept
     beside the entry (the ID numbers are encrypted with them); `Dataset.env` carries them to the
-    processes on the database. `key` restores the entry of that key instead of the files' (`dataset_key()`), e.g. one made
-    before a migration was added: the migrations since are applied after the restore.
+    processes on the database. `key` restores the entry of that key instead of the files'
+    (`dataset_key()`), e.g. one made before a migration was added: the migrations since are
+    applied after the restore.
     """
     if cache not in CACHE_MODES:
         raise ValueError(f"unknown cache mode: {cache}")
