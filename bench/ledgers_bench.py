@@ -328,6 +328,7 @@ def report(result: dict[str, Any]) -> str:
                     _seconds(measure["median_ms"]),
                     _seconds(measure["p95_ms"]),
                     _seconds(measure["last"]["cpu_ms"]) if "cpu_ms" in measure["last"] else "—",
+                    _seconds(measure["last"]["gc_ms"]) if "gc_ms" in measure["last"] else "—",
                     f"{measure['rows_per_second']:,}",
                     _seconds(_full_ms(measures[key], rows)) + ("*" if partial else ""),
                     times(ratio(_full_ms(measures[key], rows), sanqu)),
@@ -343,6 +344,7 @@ def report(result: dict[str, Any]) -> str:
                     "median s",
                     "p95 s",
                     "CPU s",
+                    "collector s",
                     "rows/s",
                     f"s for {rows:,}",
                     "÷ (a)",
@@ -623,24 +625,43 @@ def _status(name: str) -> float:
     raise RuntimeError(f"{name} not in /proc/self/status")
 
 
+class CollectorTime:
+    """A `gc.callbacks` entry adding up the time the garbage collector ran."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+
+
 def measure_one(options: dict[str, Any]) -> dict[str, Any]:
     """One measure, once, in this fresh process: its wall time, the peak resident memory while it
-    ran (the high-water mark reset just before), and the rows it left."""
+    ran (the high-water mark reset just before), the garbage collector's time, and the rows it
+    left."""
     from sanqu.accounts.models import User
     from sanqu.cases.models import ServiceRecord
+    from sanqu.lib import heap
 
     key = options["key"]
     path = Path(options["file"])
     data = path.read_bytes()
     actor = User.objects.get(username=options["actor"])
     function, check = _prepared(key, data=data, filename=path.name, actor=actor)
-    gc.collect()
+    heap.settle()  # as the task worker that runs imports does at start (sanqu.cli)
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
     start_mb = _status("VmRSS")
+    collector = CollectorTime()
+    gc.callbacks.append(collector)
     started, cpu_started = time.perf_counter(), time.process_time()
     outcome = function()
     ms = (time.perf_counter() - started) * 1000
     cpu_ms = (time.process_time() - cpu_started) * 1000  # every thread's: above `ms` when two cores work
+    gc.callbacks.remove(collector)
     peak_mb = _status("VmHWM")
     extra = check(outcome)
     records = _imported(options["last_pk"])
@@ -651,6 +672,7 @@ def measure_one(options: dict[str, Any]) -> dict[str, Any]:
         "authors": sorted({str(author) for author in authors.order_by().distinct()}),
         "ms": round(ms, 1),
         "cpu_ms": round(cpu_ms, 1),
+        "gc_ms": round(collector.seconds * 1000, 1),
         "start_mb": round(start_mb, 1),
         "peak_mb": round(peak_mb, 1),
         "rows": len(records),
