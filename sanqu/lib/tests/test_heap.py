@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import io
+import os
+import subprocess
 import sys
 from unittest import mock
 
@@ -38,3 +40,14 @@ def test_the_task_worker_and_the_scheduler_settle_at_start_and_other_commands_do
             cli.main()
         assert settle.called is settles, command
         run.assert_called_once_with(["sanqu", command])
+
+
+def test_the_web_application_settles_when_it_is_loaded() -> None:
+    # In a process of its own, as granian loads it: the import itself must settle.
+    probe = "import gc, sanqu.wsgi; print(gc.get_freeze_count(), len(gc.get_objects()))"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "sanqu.test_settings"}
+    answer = subprocess.run(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
+    )
+    frozen, walked = map(int, answer.stdout.split()[-2:])
+    assert frozen > 100_000 and walked < frozen // 10
