@@ -15,18 +15,25 @@ from sanqu.testing import World, make_person
 from sanqu.workforce.models import Certificate
 from sanqu.workforce.tests.factories import make_dispatch
 
-TODAY = timezone.localdate()  # the bureau's day (Asia/Shanghai), as the pages count
+
+@pytest.fixture
+def today() -> dt.date:
+    """The bureau's day (Asia/Shanghai), as the pages count it, taken when the test starts.
+
+    Not at import: a run that crosses midnight in Shanghai (16:00 UTC) would compare against yesterday.
+    """
+    return timezone.localdate()
 
 
 @pytest.fixture
-def posted(world: World) -> World:
+def posted(world: World, today: dt.date) -> World:
     """The worker serving at 鸡鸣乡's station; a second 城口 worker ending soon with no station."""
     make_dispatch(
         person=world.worker_person,
         county=world.chengkou,
         organisation=world.yangguang,
-        started_on=TODAY - dt.timedelta(days=100),
-        planned_end_on=TODAY + dt.timedelta(days=200),
+        started_on=today - dt.timedelta(days=100),
+        planned_end_on=today + dt.timedelta(days=200),
         station=world.station,
     )
     zhang = make_person("张小燕", world.chengkou, organisation=world.yangguang, born=dt.date(1994, 8, 8))
@@ -34,8 +41,8 @@ def posted(world: World) -> World:
         person=zhang,
         county=world.chengkou,
         organisation=world.yangguang,
-        started_on=TODAY - dt.timedelta(days=340),
-        planned_end_on=TODAY + dt.timedelta(days=12),
+        started_on=today - dt.timedelta(days=340),
+        planned_end_on=today + dt.timedelta(days=12),
     )
     Organisation.objects.create(
         name="城口县心连心社工服务社",
@@ -83,7 +90,7 @@ def test_it_shows_the_leader_the_same_figures(posted: World, as_user) -> None:
     assert "累计选派社工（人次）" in _home(as_user("leader"))
 
 
-def test_it_shows_a_county_officer_what_needs_attention(posted: World, as_user) -> None:
+def test_it_shows_a_county_officer_what_needs_attention(posted: World, as_user, today: dt.date) -> None:
     content = _home(as_user("chengkou"))
     assert "需要关注" in content
     attention = content[content.index("需要关注") : content.index("城口县关键数字")]
@@ -92,7 +99,7 @@ def test_it_shows_a_county_officer_what_needs_attention(posted: World, as_user) 
         attention.index("天内期满或已超期的派驻") : attention.index("在岗但未登记服务站点的社工")
     ]
     assert "张小燕" in ending and "李晓梅" not in ending
-    assert (TODAY + dt.timedelta(days=12)).isoformat() in ending
+    assert (today + dt.timedelta(days=12)).isoformat() in ending
     # Serving without a station: 张小燕 again.
     no_station = attention[
         attention.index("在岗但未登记服务站点的社工") : attention.index("缺少统一社会信用代码")
@@ -205,13 +212,15 @@ def test_it_loads_no_inline_script_without_a_nonce(world: World, as_user) -> Non
     assert " onclick=" not in content
 
 
-def test_it_flags_a_dispatch_still_serving_past_its_planned_end(world: World, as_user) -> None:
+def test_it_flags_a_dispatch_still_serving_past_its_planned_end(
+    world: World, as_user, today: dt.date
+) -> None:
     make_dispatch(
         person=world.worker_person,
         county=world.chengkou,
         organisation=world.yangguang,
-        started_on=TODAY - dt.timedelta(days=400),
-        planned_end_on=TODAY - dt.timedelta(days=35),
+        started_on=today - dt.timedelta(days=400),
+        planned_end_on=today - dt.timedelta(days=35),
         station=world.station,
     )
     county = _home(as_user("chengkou"))
