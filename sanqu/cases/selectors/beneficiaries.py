@@ -36,11 +36,27 @@ def child_cutoff(today: dt.date) -> dt.date:
         return today.replace(year=today.year - CHILD_AGE, day=28)
 
 
-def restricted_q(today: dt.date) -> Q:
-    restricted_groups = Beneficiary.target_groups.through.objects.filter(
-        beneficiary_id=OuterRef("pk"), targetgroup__restricted=True
+def _in_restricted_group() -> Exists:
+    return Exists(
+        Beneficiary.target_groups.through.objects.filter(
+            beneficiary_id=OuterRef("pk"), targetgroup__restricted=True
+        )
     )
-    return Q(birth_date__gt=child_cutoff(today)) | Q(Exists(restricted_groups))
+
+
+def restricted_q(today: dt.date) -> Q:
+    return Q(birth_date__gt=child_cutoff(today)) | Q(_in_restricted_group())
+
+
+def open_q(today: dt.date) -> Q:
+    """Not restricted: the negation of `restricted_q`, written as two conditions side by side.
+
+    PostgreSQL turns a NOT EXISTS standing on its own into an anti-join over the few restricted
+    memberships. Left inside NOT (… OR EXISTS …) it stays a subquery run per row, which the planner
+    prices for every row of the table and so avoids any plan that reads the matches first: a city
+    officer's search then sorted the whole table (9.7 s at the province for "王"; about 1 s after).
+    """
+    return ~Q(birth_date__gt=child_cutoff(today)) & ~Q(_in_restricted_group())
 
 
 def _paths(scope: Scope, *roles: str) -> tuple[str, ...]:
@@ -98,7 +114,7 @@ def beneficiaries_for(
     if scope.superuser:
         return people
     today = today or clock.today()
-    open_to_them = people.exclude(restricted_q(today))
+    open_to_them = people.filter(open_q(today))
     ways = _in_full(scope, people) + _listed(scope, open_to_them)
     return Beneficiary.objects.filter(_any_of(ways))
 

@@ -76,6 +76,8 @@ def test_a_search_finds_only_the_people_the_user_may_see(world: World, settings)
     assert found("wanzhou", number) == set()
     assert found("chengkou", child.name) == {"张小花"}
     assert found("yangguang", "张") == set()
+    in_order = list(search_beneficiaries(world["chengkou"], query="张").values_list("name", flat=True))
+    assert in_order == ["张小花", "张秀英"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL plan")
@@ -94,6 +96,41 @@ def test_a_county_officers_name_search_reads_the_countys_villages_through_the_in
     assert scans, nodes
     assert "region_id" in scans[0].get("Index Cond", "")
     assert "name" in scans[0].get("Filter", "") + scans[0].get("Index Cond", "")
+
+
+def _plan(found) -> list[dict]:
+    sql, params = found.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        return list(_nodes(cursor.fetchone()[0][0]["Plan"]))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL plan")
+def test_a_name_search_sorts_its_matches_rather_than_walking_the_name_index(world: World) -> None:
+    # The matches of a surname sit together in the name index; walking it for a first page reads
+    # every name before them. With a full sort priced out, a walk (needing only an incremental sort
+    # by id) would win if the search's order let an index provide it.
+    make_beneficiary("王秀英", world.jiming)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        nodes = _plan(search_beneficiaries(world["chengkou"], query="王")[:20])
+
+    walks = [
+        node for node in nodes if "name" in node.get("Index Name", "") and "region" not in node["Index Name"]
+    ]
+    assert not walks, walks
+    assert any(node["Node Type"] == "Sort" for node in nodes), nodes
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL plan")
+def test_the_citys_search_leaves_out_restricted_people_by_an_anti_join(world: World) -> None:
+    # As a subquery run per row, the restriction was priced for every row of the table, and the
+    # planner sorted the whole table rather than read the matches first.
+    make_beneficiary("王秀英", world.jiming)
+    nodes = _plan(search_beneficiaries(world["city"], query="王")[:25])
+
+    assert any(node.get("Join Type") == "Anti" for node in nodes), nodes
+    assert not any(node.get("Subplan Name") for node in nodes), nodes
 
 
 def _nodes(node: dict):

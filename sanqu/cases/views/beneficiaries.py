@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,6 +47,13 @@ PAGE_SIZE = 25
 TIMELINE_SIZE = 100  # the latest services on the page; the totals count them all
 VIEW = "cases.view_beneficiary"
 
+# A name search's matches in name order, through an expression no index provides. Names sharing
+# a surname sit together in the name index, so walking that index for a first page reads every
+# name sorting before them: PostgreSQL, assuming the matches spread evenly, chose that walk and
+# took 3.3 s for "王" in one county of the province. Sorted by an expression, the matches are
+# gathered through the scope's own indexes first and only they are sorted (16 ms).
+MATCHES_BY_NAME = (Concat("name", Value("")), "id")
+
 
 def search_beneficiaries(user: User, *, query: str) -> QuerySet[Beneficiary]:
     """The beneficiaries the user may see that the text finds: a full ID number its holder
@@ -56,7 +64,7 @@ def search_beneficiaries(user: User, *, query: str) -> QuerySet[Beneficiary]:
     number = idnumber.normalise(text)
     if idnumber.is_valid(number, today=clock.today()):
         return beneficiaries_for(user, matching=Q(id_hash=beneficiary_id_hash(number)))
-    return beneficiaries_for(user, matching=Q(name__icontains=text))
+    return beneficiaries_for(user, matching=Q(name__icontains=text)).order_by(*MATCHES_BY_NAME)
 
 
 @login_required
