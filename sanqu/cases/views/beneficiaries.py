@@ -201,8 +201,12 @@ def beneficiary_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _sees_in_full(user: User, beneficiary: Beneficiary) -> bool:
+    return beneficiaries_in_full_for(user).filter(pk=beneficiary.pk).exists()
+
+
 def _can_change(user: User, beneficiary: Beneficiary) -> bool:
-    return user.has_perm(CHANGE) and beneficiaries_in_full_for(user).filter(pk=beneficiary.pk).exists()
+    return user.has_perm(CHANGE) and _sees_in_full(user, beneficiary)
 
 
 @login_required
@@ -233,9 +237,7 @@ def beneficiary_unmask(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _can_unmask(user: User, beneficiary: Beneficiary) -> bool:
-    return user.has_perm(UNMASK_BENEFICIARY) and (
-        beneficiaries_in_full_for(user).filter(pk=beneficiary.pk).exists()
-    )
+    return user.has_perm(UNMASK_BENEFICIARY) and _sees_in_full(user, beneficiary)
 
 
 def _render_detail(request: HttpRequest, *, beneficiary: Beneficiary, unmasked: bool) -> HttpResponse:
@@ -245,6 +247,7 @@ def _render_detail(request: HttpRequest, *, beneficiary: Beneficiary, unmasked: 
         if beneficiary.household_id
         else Beneficiary.objects.none()
     )
+    in_full = _sees_in_full(user, beneficiary)  # asked once: revealing and changing both need it
     all_records = timeline_records(beneficiary)
     totals = all_records.aggregate(count=Count("pk"), hours=Sum("duration_hours"))
     records = list(all_records[:TIMELINE_SIZE])
@@ -254,9 +257,9 @@ def _render_detail(request: HttpRequest, *, beneficiary: Beneficiary, unmasked: 
         {
             "beneficiary": beneficiary,
             "unmasked": unmasked,
-            "can_unmask": _can_unmask(user, beneficiary),
-            "can_change": _can_change(user, beneficiary),
-            "in_full": beneficiaries_in_full_for(user).filter(pk=beneficiary.pk).exists(),
+            "can_unmask": in_full and user.has_perm(UNMASK_BENEFICIARY),
+            "can_change": in_full and user.has_perm(CHANGE),
+            "in_full": in_full,
             "can_open_case": person_of(user) is not None,
             "can_record": user.has_perm(ADD_SERVICE),
             "can_register": user.has_perm(ADD),
