@@ -125,6 +125,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def server_buffers_mb() -> int:
+    """PostgreSQL's shared buffers as a server of this machine's memory would have them: a quarter
+    of it (the usual starting point), at most 8 GiB.
+
+    The default 128 MB does not hold a province's working set: with twenty clients in eighteen counties
+    each request read its pages again from the operating system's cache, and the workbench's p50 at
+    the province was 73 ms against 48 ms with a quarter of this machine's memory (p95 191 against 116).
+    """
+    memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    return max(128, min(memory_mb // 4, 8192))
+
+
 @contextmanager
 def postgres_cluster(workdir: Path) -> Iterator[str]:
     """A throwaway cluster on 127.0.0.1 with an empty database `sanqu`; yields its DATABASE_URL."""
@@ -144,7 +156,8 @@ def postgres_cluster(workdir: Path) -> Iterator[str]:
     )
     server_options = (
         f"-p {port} -k {cluster} -c listen_addresses=127.0.0.1 "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        f"-c shared_buffers={server_buffers_mb()}MB"
     )
     try:
         started = subprocess.run(  # noqa: S603
