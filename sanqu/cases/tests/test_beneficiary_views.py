@@ -71,6 +71,25 @@ def test_it_finds_a_beneficiary_by_name_and_by_full_id_number(as_user, grandmoth
     assert list(response.context["page"].object_list) == []
 
 
+def test_a_search_with_more_than_a_page_of_matches_pages_through_them_in_name_order(
+    as_user, world: World
+) -> None:
+    names = [f"王{chr(0x4E00 + n)}" for n in range(30)]  # 王一, 王丁, … in the order of their code points
+    for name in reversed(names):
+        make_beneficiary(name, world.jiming)
+    make_beneficiary("张秀兰", world.jiming)
+    client = as_user("chengkou")
+
+    first = client.get(reverse("beneficiaries"), {"q": "王"})
+    second = client.get(reverse("beneficiaries"), {"q": "王", "page": 2})
+
+    assert [b.name for b in first.context["page"].object_list] == names[:25]
+    assert [b.name for b in second.context["page"].object_list] == names[25:]
+    assert '<span class="count">30</span>' in first.content.decode()
+    assert "王丁" in first.content.decode() and "张秀兰" not in first.content.decode()
+    assert second.context["page"].number == 2 and not second.context["page"].has_next()
+
+
 def test_it_never_lists_a_restricted_record_outside_the_first_circle(as_user, child: Beneficiary) -> None:
     for persona in ("city", "leader", "yangguang"):
         response = as_user(persona).get(reverse("beneficiaries"), {"q": "李小花"})

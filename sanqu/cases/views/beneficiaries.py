@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse
@@ -73,8 +74,17 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     require_perm(user, VIEW)
     query = request.GET.get("q", "").strip()[:100]
-    found = search_beneficiaries(user, query=query).select_related("region", "station")
-    page = Paginator(found.prefetch_related("target_groups"), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = search_beneficiaries(user, query=query)
+    page: Page[Any]
+    if query:
+        # A search's matches are few: their ids, in order, are read once, then counted and cut
+        # into pages here, rather than matched once to count them and again for the page.
+        ids: Paginator[Any] = Paginator(list(found.values_list("pk", flat=True)), PAGE_SIZE)
+        of_ids = ids.get_page(request.GET.get("page"))
+        page = Page(_in_order(list(of_ids)), of_ids.number, ids)
+    else:
+        listed = found.select_related("region", "station").prefetch_related("target_groups")
+        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": query,
@@ -88,6 +98,13 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _in_order(pks: Sequence[int]) -> list[Beneficiary]:
+    """The beneficiaries of these ids (already scoped), in the ids' order, for a page of a list."""
+    rows = Beneficiary.objects.filter(pk__in=pks).select_related("region", "station")
+    by_pk = {row.pk: row for row in rows.prefetch_related("target_groups")}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 @login_required
