@@ -31,7 +31,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import traceback
 from collections import Counter
@@ -410,9 +409,8 @@ def _profile(profile: dict[str, Any]) -> list[str]:
             ],
         ),
         "",
-        "(the records' insert runs on a second thread, sanqu.lib.bulk.inserting, while the main one "
-        "adds their tallies: the two threads' times overlap; on PostgreSQL the COPY is not a query "
-        "counted here)",
+        "(on PostgreSQL the records' COPY is not a query counted here, and the foreign keys are "
+        "checked at the commit)",
         "",
         table(
             ["queries asked for at", "count", "s", "first query"],
@@ -793,18 +791,15 @@ def profile_one(options: dict[str, Any]) -> dict[str, Any]:
     data = path.read_bytes()
     actor = User.objects.get(username=options["actor"])
     callers: dict[str, list[Any]] = {}
-    counting = threading.Lock()  # the records' insert asks for its queries on a second thread
 
     def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            caller = _caller()
-            with counting:
-                entry = callers.setdefault(caller, [0, 0.0, " ".join(sql.split())])
-                entry[0] += 1
-                entry[1] += (time.perf_counter() - started) * 1000
+            entry = callers.setdefault(_caller(), [0, 0.0, " ".join(sql.split())])
+            entry[0] += 1
+            entry[1] += (time.perf_counter() - started) * 1000
 
     profiler = cProfile.Profile()
     started = time.perf_counter()

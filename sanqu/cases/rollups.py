@@ -141,17 +141,24 @@ def count_created(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> int:
     Its cost follows the records added, not the table, so a bulk import of new records uses it
     rather than `deferred()`'s rebuild. Call it in the transaction that inserted them.
     """
-    by_day: dict[Key, list[Any]] = {}
+    # Hours repeat (0.5, 1.0, 1.5 …): each distinct value is turned into tenths once, and the days'
+    # and months' sums are whole numbers.
+    tenths_of: dict[Any, int] = {}
+    records_by_day: Counter[Key] = Counter()
+    tenths_by_day: defaultdict[Key, int] = defaultdict(int)
     for county, kind, day, hours in records:
-        tally = by_day.setdefault((county, kind, day), [0, Decimal(0)])
-        tally[0] += 1
-        tally[1] += hours
+        key = (county, kind, day)
+        records_by_day[key] += 1
+        if (hour_tenths := tenths_of.get(hours)) is None:
+            hour_tenths = tenths_of[hours] = tenths(hours)
+        tenths_by_day[key] += hour_tenths
     added: dict[RowKey, list[int]] = {}
-    for key, (count, hours) in by_day.items():
-        for row in _rows(key):
-            tally = added.setdefault(row, [0, 0])
-            tally[0] += count
-            tally[1] += tenths(hours)
+    for (county, kind, day), count in records_by_day.items():
+        hour_tenths = tenths_by_day[county, kind, day]
+        added[county, kind, DAY, day] = [count, hour_tenths]
+        month = added.setdefault((county, kind, MONTH, day.replace(day=1)), [0, 0])
+        month[0] += count
+        month[1] += hour_tenths
     values: list[list[Any]] = [[*row, n, hours] for row, (n, hours) in added.items()]
     # The tallies go into an unindexed scratch table and are added in one statement: on PostgreSQL a
     # statement per row (or per thousand rows) spent longer planning than writing; on SQLite each

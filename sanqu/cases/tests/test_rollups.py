@@ -130,6 +130,32 @@ def test_bulk_writes_inside_deferred_are_tallied_once_at_the_end(made: Programme
     assert rollups.differences() == []
 
 
+def test_records_inserted_in_bulk_add_to_the_days_and_months_already_counted(made: Programme) -> None:
+    record(made.chengkou, dt.date(2014, 5, 1), "growth_support", "1.5")  # counted by its save
+    worker = person("武十六", made.chengkou)
+    kind = ServiceType.objects.get(code="growth_support")
+    may = ServiceRollup.objects.filter(
+        county=made.chengkou, service_type=kind, span="month", served_on=dt.date(2014, 5, 1)
+    )
+    before = may.values_list("records", "hour_tenths").get()
+    bulk = [(dt.date(2014, 5, 1), "0.5"), (dt.date(2014, 5, 1), "2"), (dt.date(2014, 5, 20), "1.5")]
+    # bulk_create sends no signals, as a ledger's bulk insert sends none: the tallies are added after.
+    ServiceRecord.objects.bulk_create(
+        ServiceRecord(
+            served_on=day, worker=worker, method=ServiceRecord.Method.CASE, county=made.chengkou,
+            service_type=kind, duration_hours=Decimal(hours),
+        )
+        for day, hours in bulk
+    )  # fmt: skip
+    touched = rollups.count_created((made.chengkou.pk, kind.pk, day, Decimal(hours)) for day, hours in bulk)
+
+    assert touched == 3  # two days and their month
+    assert tally(made.chengkou, dt.date(2014, 5, 1), "growth_support") == (3, 40)
+    assert tally(made.chengkou, dt.date(2014, 5, 20), "growth_support") == (1, 15)
+    assert may.values_list("records", "hour_tenths").get() == (before[0] + 3, before[1] + 40)
+    assert rollups.differences() == []
+
+
 def test_the_recompute_command_finds_rollups_out_of_step_and_the_rebuild_mends_them(
     made: Programme, capsys: pytest.CaptureFixture[str]
 ) -> None:
