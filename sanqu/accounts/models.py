@@ -96,6 +96,11 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("详情"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
 
+    # Out of Wagtail's reference index: nothing refers to an entry, and the index would otherwise
+    # queue a task on every save (every audited action, each service recorded among them) to note
+    # that the entry refers to its user.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
