@@ -200,7 +200,9 @@ def _remember(sender: Any, instance: ServiceRecord, raw: bool = False, **kwargs:
 def _saved(sender: Any, instance: ServiceRecord, raw: bool = False, **kwargs: Any) -> None:
     if raw or _deferred.get():
         return
-    with transaction.atomic():
+    # Atomic on its own when saved outside a transaction; inside one (every service does) it needs
+    # no savepoint of its own: a failure here fails the save, and the caller's transaction with it.
+    with transaction.atomic(savepoint=False):
         was = getattr(instance, "_rollup_was", None)
         if was is not None:
             _add(was[0], -1, -was[1])

@@ -146,7 +146,7 @@ def refresh(*, people: Iterable[int | None] = (), projects: Iterable[int] = ()) 
     chosen = sorted(set(projects))
     if not people and not chosen:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # no savepoint: a failure fails the caller's write
         for chunk in batched(people, _PER_STATEMENT):
             # NO KEY: a record being inserted for the person (its foreign key check) is not held up.
             list(Beneficiary.objects.select_for_update(no_key=True).filter(pk__in=chunk).values_list("pk"))

@@ -26,8 +26,27 @@ class CaseChoiceField(forms.ModelChoiceField):
         return f"{obj.number} · {obj.get_stage_display()}"
 
 
+class TypeChoiceField(forms.ModelChoiceField):
+    """The service types offered, already read for the radio buttons: the one chosen is found among
+    them rather than asked of the database again."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered: dict[str, ServiceType] = {}
+
+    def to_python(self, value: Any) -> ServiceType | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return self.offered[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
 class ServiceRecordForm(forms.Form):
-    service_type = forms.ModelChoiceField(
+    service_type = TypeChoiceField(
         label=_("服务类型"), queryset=ServiceType.objects.filter(active=True), widget=forms.RadioSelect
     )
     served_on = forms.DateField(label=_("服务日期"), widget=DATE)
@@ -59,10 +78,11 @@ class ServiceRecordForm(forms.Form):
     def __init__(self, *args: Any, type_choices: list[TypeChoice], cases: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.type_choices = type_choices
-        field = cast(forms.ModelChoiceField, self.fields["service_type"])
+        field = cast(TypeChoiceField, self.fields["service_type"])
         ordered = [choice.service_type for choice in type_choices]
         field.queryset = ServiceType.objects.filter(pk__in=[t.pk for t in ordered])
         field.choices = [(t.pk, t.name) for t in ordered]
+        field.offered = {str(t.pk): t for t in ordered}
         if cases is not None:
             cast(forms.ModelChoiceField, self.fields["case"]).queryset = cases
 

@@ -20,9 +20,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from sanqu.accounts import audit
-from sanqu.accounts.models import AuditEntry, Membership, User
+from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.roles import Role
-from sanqu.accounts.scoping import scope_of
+from sanqu.accounts.scoping import memberships_of, scope_of
 from sanqu.accounts.services import apply, audited_save, require_perm, snapshot
 from sanqu.cases.models import Beneficiary, Household, TargetGroup
 from sanqu.cases.models.beneficiaries import beneficiary_id_hash
@@ -70,14 +70,14 @@ class PossibleDuplicates(ValidationError):
 
 
 def person_of(user: User) -> Person | None:
-    """The worker record (Person) behind the user's social-worker or supervisor membership."""
-    membership = (
-        Membership.objects.filter(user=user, person__isnull=False)
-        .select_related("person")
-        .order_by("role", "pk")
-        .first()
-    )
-    return membership.person if membership is not None else None
+    """The worker record (Person) behind the user's social-worker or supervisor membership.
+
+    Read from the request's memberships (`memberships_of`), so asking again in the same request
+    (the entry form's view, then the service that records) reads the person once."""
+    linked = [membership for membership in memberships_of(user) if membership.person_id is not None]
+    if not linked:
+        return None
+    return min(linked, key=lambda membership: (membership.role, membership.pk)).person
 
 
 def registrable_regions(user: User) -> QuerySet[Region]:

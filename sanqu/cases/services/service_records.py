@@ -30,6 +30,7 @@ from sanqu.regions.models import Region
 MAX_HOURS = Decimal(24)
 TENTH = Decimal("0.1")
 METHODS = frozenset(ServiceRecord.Method.values)
+RELATED = ("worker", "service_type", "beneficiary", "case", "county", "created_by")
 
 
 def county_of(region: Region) -> Region:
@@ -131,7 +132,10 @@ def service_record_create(
         created_by=actor,
         client_token=token,
     )
-    record.full_clean(exclude=["client_token"])
+    # The related records were all read in this call (or by the caller, from the database), so their
+    # existence is not asked again, one query each; the hours' check constraint is `service_errors`'s
+    # rule above. The fields' own values are still checked (lengths, choices).
+    record.full_clean(exclude=["client_token", *RELATED], validate_constraints=False)
     try:
         with transaction.atomic():
             record.save()

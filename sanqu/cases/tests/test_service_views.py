@@ -106,6 +106,21 @@ def test_it_says_which_field_is_wrong_and_keeps_the_input(as_user, grandmother) 
     assert not ServiceRecord.objects.exists()
 
 
+def test_it_refuses_a_type_not_offered_and_keeps_the_input(as_user, grandmother) -> None:
+    retired = ServiceType.objects.get(code="counselling")
+    retired.active = False
+    retired.save()
+    for chosen in (retired.pk, 999_999, "心理疏导"):
+        response = as_user("worker").post(
+            reverse("service_create", args=[grandmother.pk]), entry(grandmother, service_type=chosen)
+        )
+        assert response.status_code == 200
+        refused = ["选择一个有效的选项： 该选择不在可用的选项中。"]  # Django's own message
+        assert response.context["form"].errors["service_type"] == refused
+        assert "入户探访，老人情绪平稳。" in response.content.decode()
+    assert not ServiceRecord.objects.exists()
+
+
 def test_it_refuses_anonymous_and_the_wrong_method(client, as_user, grandmother) -> None:
     url = reverse("service_create", args=[grandmother.pk])
     assert client.get(url).status_code == 302
