@@ -122,16 +122,20 @@ def _add(key: Key, records: int, hour_tenths: int) -> None:
     table = connection.ops.quote_name(ServiceRollup._meta.db_table)
     at_key = "county_id = %s AND service_type_id = %s AND span = %s AND served_on = %s"
     with connection.cursor() as cursor:
+        if records > 0:  # the day's and the month's rows in one statement, in that order
+            day, month = _rows(key)
+            both = "VALUES (%s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s)"
+            cursor.execute(_upsert_sql(both), [*day, records, hour_tenths, *month, records, hour_tenths])
+            return
+        # Taking away: the rows exist (the record counted there). Row by row, the day's first, in the
+        # order the upserts lock them, so two writers never wait on each other's second row.
         for row in _rows(key):
-            if records > 0:
-                cursor.execute(_upsert_sql(), [*row, records, hour_tenths])
-            else:  # the row exists: the record counted there
-                cursor.execute(
-                    f"UPDATE {table} SET records = records + %s, hour_tenths = hour_tenths + %s "  # noqa: S608
-                    f"WHERE {at_key}",
-                    [records, hour_tenths, *row],
-                )
-                cursor.execute(f"DELETE FROM {table} WHERE {at_key} AND records = 0", list(row))  # noqa: S608
+            cursor.execute(
+                f"UPDATE {table} SET records = records + %s, hour_tenths = hour_tenths + %s "  # noqa: S608
+                f"WHERE {at_key}",
+                [records, hour_tenths, *row],
+            )
+            cursor.execute(f"DELETE FROM {table} WHERE {at_key} AND records = 0", list(row))  # noqa: S608
 
 
 def count_created(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> int:
