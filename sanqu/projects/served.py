@@ -41,6 +41,8 @@ from sanqu.cases.rollups import Difference
 from sanqu.projects.models import Project, ProjectBeneficiary, ProjectPeopleServed
 from sanqu.workforce.models import Person
 
+Days = Counter[tuple[int, dt.date]]  # rows counted by (project, first day)
+
 _PER_STATEMENT = 4000  # ids in one IN list: well under SQLite's 32,766 parameters with the rest
 
 
@@ -72,8 +74,9 @@ def _first_days(records: QuerySet[ServiceRecord], projects: Sequence[int] = ()) 
     return sql, [*params, *projects]
 
 
-def _fill(records: QuerySet[ServiceRecord], projects: Sequence[int] = ()) -> None:
-    """Insert the rows the records give (only those of `projects`, when given)."""
+def _fill(records: QuerySet[ServiceRecord], projects: Sequence[int] = (), *, counted: bool = False) -> Days:
+    """Insert the rows the records give (only those of `projects`, when given); with `counted`, the
+    rows written counted by (project, first day), else nothing."""
     select, params = _first_days(records, projects)
     table = connection.ops.quote_name(ProjectBeneficiary._meta.db_table)
     # Only the model's own table name goes into the SQL; values are parameters.
@@ -84,25 +87,36 @@ def _fill(records: QuerySet[ServiceRecord], projects: Sequence[int] = ()) -> Non
         f"ELSE {table}.first_served_on END"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if not counted:
+            cursor.execute(sql, params)
+            return Counter()
+        cursor.execute(f"{sql} RETURNING project_id, first_served_on", params)
+        return _counted(cursor.fetchall())
 
 
-def _delete(column: str, ids: Sequence[int]) -> None:
+def _delete(column: str, ids: Sequence[int]) -> Days:
+    """Delete the rows of these people or projects; returns them counted by (project, first day)."""
     table = connection.ops.quote_name(ProjectBeneficiary._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", list(ids))  # noqa: S608
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {column} IN ({marks}) RETURNING project_id, first_served_on",  # noqa: S608
+            list(ids),
+        )
+        return _counted(cursor.fetchall())
 
 
-def _days(column: str, ids: Sequence[int]) -> Counter[tuple[int, dt.date]]:
-    """The rows of these people or projects counted by (project, first day)."""
-    rows = (
-        ProjectBeneficiary.objects.filter(**{f"{column}__in": ids})
-        .order_by()
-        .values_list("project", "first_served_on")
-        .annotate(n=Count("pk"))
-    )
-    return Counter({(project, day): n for project, day, n in rows})
+def _counted(rows: Iterable[tuple[int, Any]]) -> Days:
+    """(project, first day) rows counted; a day SQLite hands back as text is read as a date (each
+    distinct one once)."""
+    found = Counter(rows)
+    days: dict[Any, dt.date] = {}
+    counts: Days = Counter()
+    for (project, day), n in found.items():
+        if (as_date := days.get(day)) is None:
+            as_date = days[day] = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+        counts[project, as_date] += n
+    return counts
 
 
 def _add_days(changes: Mapping[tuple[int, dt.date], int]) -> None:
@@ -128,10 +142,9 @@ def _refill(
     column: str, ids: Sequence[int], records: QuerySet[ServiceRecord], projects: Sequence[int]
 ) -> None:
     """Fill afresh the rows of these people or projects, and move the day counts by the difference."""
-    before = _days(column, ids)
-    _delete(column, ids)
-    _fill(records, projects)
-    after = _days(column, ids)
+    # The rows before and after, as the DELETE and the INSERT return them: no count of their own.
+    before = _delete(column, ids)
+    after = _fill(records, projects, counted=True)
     after.subtract(before)
     _add_days(after)
 
