@@ -127,8 +127,8 @@ def _add(key: Key, records: int, hour_tenths: int) -> None:
             both = "VALUES (%s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s)"
             cursor.execute(_upsert_sql(both), [*day, records, hour_tenths, *month, records, hour_tenths])
             return
-        # Taking away: the rows exist (the record counted there). Row by row, the day's first, in the
-        # order the upserts lock them, so two writers never wait on each other's second row.
+        # Taking away: the rows exist (the record counted there). Row by row, the day's first: every
+        # writer locks a day's row before its month's, so two writers cannot deadlock on the pair.
         for row in _rows(key):
             cursor.execute(
                 f"UPDATE {table} SET records = records + %s, hour_tenths = hour_tenths + %s "  # noqa: S608
