@@ -102,9 +102,9 @@ def _rows(key: Key) -> list[RowKey]:
     return [(county, kind, DAY, day), (county, kind, MONTH, day.replace(day=1))]
 
 
-def _upsert_sql(source: str = "VALUES (%s, %s, %s, %s, %s, %s)") -> str:
-    """Add tallies to rows, making a row when it is missing. The source gives key, records and tenths:
-    by default one row from parameters."""
+def _upsert_sql(source: str) -> str:
+    """Add tallies to rows, making a row when it is missing. The source (VALUES rows of parameters or
+    a SELECT) gives key, records and tenths."""
     # The only text put into the SQL is the model's own table name (and a fixed source); values are
     # parameters.
     table = connection.ops.quote_name(ServiceRollup._meta.db_table)

@@ -91,7 +91,7 @@ def _fill(records: QuerySet[ServiceRecord], projects: Sequence[int] = (), *, cou
             cursor.execute(sql, params)
             return Counter()
         cursor.execute(f"{sql} RETURNING project_id, first_served_on", params)
-        return _counted(cursor.fetchall())
+        return Counter(cursor.fetchall())  # both databases give the day as a date
 
 
 def _delete(column: str, ids: Sequence[int]) -> Days:
@@ -103,20 +103,7 @@ def _delete(column: str, ids: Sequence[int]) -> Days:
             f"DELETE FROM {table} WHERE {column} IN ({marks}) RETURNING project_id, first_served_on",  # noqa: S608
             list(ids),
         )
-        return _counted(cursor.fetchall())
-
-
-def _counted(rows: Iterable[tuple[int, Any]]) -> Days:
-    """(project, first day) rows counted; a day SQLite hands back as text is read as a date (each
-    distinct one once)."""
-    found = Counter(rows)
-    days: dict[Any, dt.date] = {}
-    counts: Days = Counter()
-    for (project, day), n in found.items():
-        if (as_date := days.get(day)) is None:
-            as_date = days[day] = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
-        counts[project, as_date] += n
-    return counts
+        return Counter(cursor.fetchall())  # both databases give the day as a date
 
 
 def _add_days(changes: Mapping[tuple[int, dt.date], int]) -> None:

@@ -80,7 +80,6 @@ class ServiceRecordForm(forms.Form):
         self.type_choices = type_choices
         field = cast(TypeChoiceField, self.fields["service_type"])
         ordered = [choice.service_type for choice in type_choices]
-        field.queryset = ServiceType.objects.filter(pk__in=[t.pk for t in ordered])
         field.choices = [(t.pk, t.name) for t in ordered]
         field.offered = {str(t.pk): t for t in ordered}
         if cases is not None:
