@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from hypothesis import settings as hypothesis_settings
 
 from sanqu.testing import World, build_world
@@ -26,6 +30,36 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server of the browser tests answers one request at a time on SQLite. A page asks
+    for several things at once (Wagtail's admin fetches its icon sprite while the form posts), and
+    the server's threads may share the test's in-memory connection: pytest-django hands it to them
+    when the test database exists before the server starts, which depends on the order the tests
+    run in. Two threads' statements on one `sqlite3` connection break each other ("bad parameter or
+    other API misuse"); the request then finds no session and the page lands on the sign-in form.
+    Each response is read whole inside the lock, so no thread touches the database after letting
+    go. On PostgreSQL every thread has its own connection and the server stays parallel."""
+
+    def set_app(self, application):
+        if connections[DEFAULT_DB_ALIAS].vendor != "sqlite":
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture
