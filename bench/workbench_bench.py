@@ -72,6 +72,7 @@ SEARCHES_PER_COUNTY = 40
 BENEFICIARIES_PER_WORKER = 30
 WARMUP_SECONDS = 10
 SAMPLE_SECONDS = 0.5
+SLOW_MS = 500  # a request this slow is counted, with the seconds of the pass it was sent in
 
 
 def add_arguments(parser: argparse._ArgumentGroup) -> None:
@@ -474,6 +475,12 @@ class Client:
     def loop(self, until: float, stop: threading.Event) -> None:
         actions = list(WEIGHTS)
         weights = list(WEIGHTS.values())
+        if self.think:
+            # A pause before the first action too, so that the clients of a pass do not all send at
+            # its first instant: with pauses, people's actions arrive at random from the start. (All
+            # at once, 150 clients' first requests queued for up to a second and made 4 % of the
+            # pass's requests.)
+            stop.wait(min(self.rng.expovariate(1 / self.think), max(0.0, until - time.monotonic())))
         while time.monotonic() < until and not stop.is_set():
             getattr(self, self.rng.choices(actions, weights)[0])()
             if self.think:
@@ -523,8 +530,22 @@ def drive(clients: list[Client], *, seconds: int, server: Server) -> dict[str, A
         "failure_messages": messages[:50],
         "overall": summary(samples, elapsed),
         "kinds": {kind: summary([s for s in samples if s.kind == kind], elapsed) for kind in KINDS},
+        "slow": slow(samples, started),
     }
     return result
+
+
+def slow(samples: list[Sample], started: float) -> dict[str, Any]:
+    """The requests slower than SLOW_MS and the seconds of the pass they were sent in: bunched in a
+    few seconds they point at a stall (a pause of the server or the database), spread over many at
+    a queue."""
+    seconds = sorted({int(sample.started - started) for sample in samples if sample.ms > SLOW_MS})
+    return {
+        "over_ms": SLOW_MS,
+        "requests": sum(sample.ms > SLOW_MS for sample in samples),
+        "seconds": len(seconds),
+        "at": seconds[:40],
+    }
 
 
 def summary(samples: list[Sample], seconds: float) -> dict[str, Any]:
@@ -602,6 +623,12 @@ def report(result: dict[str, Any]) -> str:
                     f"{run_pass['empty_searches']} searches found nobody)",
                     table(["", "requests", "failed", "p50", "p95", "p99", "per s"], rows),
                 ]
+                if late := run_pass.get("slow", {}).get("requests"):
+                    lines.append(
+                        f"{late} over {run_pass['slow']['over_ms']} ms, sent in "
+                        f"{run_pass['slow']['seconds']} different seconds of the pass "
+                        f"(the first: {', '.join(map(str, run_pass['slow']['at'][:20]))})"
+                    )
             memory = run["memory"]
             workers = [p for p in memory["processes"] if p["role"] == "worker"]
             lines += [
