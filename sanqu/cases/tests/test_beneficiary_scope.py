@@ -98,6 +98,35 @@ def test_a_county_officers_name_search_reads_the_countys_villages_through_the_in
     assert "name" in scans[0].get("Filter", "") + scans[0].get("Index Cond", "")
 
 
+def test_a_name_search_finds_chinese_as_written_and_latin_letters_in_any_case(world: World) -> None:
+    wang = make_beneficiary("王秀英", world.jiming)
+    ayi = make_beneficiary("阿依古丽·Maimaiti", world.jiming)
+
+    def found(query: str) -> set[int]:
+        return set(search_beneficiaries(world["city"], query=query).values_list("pk", flat=True))
+
+    assert found("秀英") == {wang.pk}
+    assert found("古丽·") == {ayi.pk}
+    assert found("maimaiti") == found("MAIMAITI") == {ayi.pk}
+    assert found("李") == set()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's LIKE ignores the case of Latin letters"
+)
+def test_a_chinese_name_search_leaves_the_names_as_written() -> None:
+    # A city office's search reads every name; upper-casing each one for a text that has no case
+    # is work for nothing.
+    from sanqu.cases.models import Beneficiary
+    from sanqu.cases.views.beneficiaries import name_q
+
+    chinese = str(Beneficiary.objects.filter(name_q("王秀")).query)
+    latin = str(Beneficiary.objects.filter(name_q("Li")).query)
+
+    assert "UPPER(" not in chinese
+    assert "UPPER(" in latin
+
+
 def _plan(found) -> list[dict]:
     sql, params = found.query.sql_with_params()
     with connection.cursor() as cursor:
