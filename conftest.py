@@ -35,12 +35,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 class OneRequestAtATime(ThreadedWSGIServer):
     """The live server of the browser tests answers one request at a time on SQLite. A page asks
     for several things at once (Wagtail's admin fetches its icon sprite while the form posts), and
-    the server's threads may share the test's in-memory connection: pytest-django hands it to them
-    when the test database exists before the server starts, which depends on the order the tests
-    run in. Two threads' statements on one `sqlite3` connection break each other ("bad parameter or
-    other API misuse"); the request then finds no session and the page lands on the sign-in form.
-    Each response is read whole inside the lock, so no thread touches the database after letting
-    go. On PostgreSQL every thread has its own connection and the server stays parallel."""
+    the server's threads reach the test's in-memory database through its shared cache, or through
+    the test's own connection when pytest-django hands it over (when the test database exists
+    before the server starts). Two requests at once broke each other's statements there ("bad
+    parameter or other API misuse"): the request then found no session and the page landed on the
+    sign-in form. Each response is read whole inside the lock, so no thread touches the database
+    after letting go. On PostgreSQL every thread has its own connection and the server stays
+    parallel."""
 
     def set_app(self, application):
         if connections[DEFAULT_DB_ALIAS].vendor != "sqlite":

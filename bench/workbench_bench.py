@@ -604,17 +604,7 @@ def report(result: dict[str, Any]) -> str:
                 rows = []
                 for key, label in [("overall", "all requests"), *KINDS.items()]:
                     line = run_pass["overall"] if key == "overall" else run_pass["kinds"][key]
-                    rows.append(
-                        [
-                            label,
-                            f"{line['requests']:,}",
-                            line["failures"],
-                            milliseconds(line["p50_ms"]),
-                            milliseconds(line["p95_ms"]),
-                            milliseconds(line["p99_ms"]),
-                            f"{line['rps']:.1f}",
-                        ]
-                    )
+                    rows.append([label, *_latency_cells(line), f"{line['rps']:.1f}"])
                 lines += [
                     "",
                     f"{count} client{'s' if count != '1' else ''}, {run_pass['seconds']:.0f} s "
@@ -686,6 +676,17 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _latency_cells(line: dict[str, Any]) -> list[object]:
+    """Requests, failed, p50, p95 and p99 of a pass's summary, as the tables print them."""
+    return [
+        f"{line['requests']:,}",
+        line["failures"],
+        milliseconds(line["p50_ms"]),
+        milliseconds(line["p95_ms"]),
+        milliseconds(line["p99_ms"]),
+    ]
+
+
 def limit(kind: str, large: dict[str, Any]) -> list[str]:
     """The large programme's passes side by side, and the most clients measured within the goal."""
     rows = []
@@ -698,11 +699,7 @@ def limit(kind: str, large: dict[str, Any]) -> list[str]:
         rows.append(
             [
                 count,
-                f"{line['requests']:,}",
-                line["failures"],
-                milliseconds(line["p50_ms"]),
-                milliseconds(line["p95_ms"]),
-                milliseconds(line["p99_ms"]),
+                *_latency_cells(line),
                 milliseconds(save["p95_ms"]),
                 f"{line['rps']:.1f}",
                 " ".join(map(str, run_pass["load_average"][:1])),
