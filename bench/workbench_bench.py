@@ -705,7 +705,7 @@ def limit(kind: str, large: dict[str, Any]) -> list[str]:
                 *_latency_cells(line),
                 milliseconds(save["p95_ms"]),
                 f"{line['rps']:.1f}",
-                " ".join(map(str, run_pass["load_average"][:1])),
+                run_pass["load_average"][0],
                 f"{run_pass['client_cpu_seconds']:.0f}",
                 "yes" if ok else "no",
             ]

@@ -185,7 +185,7 @@ def rebuild() -> int:
     return ProjectBeneficiary.objects.count()
 
 
-def _all_days() -> Counter[tuple[int, dt.date]]:
+def _all_days() -> Days:
     rows = (
         ProjectBeneficiary.objects.order_by()
         .values_list("project", "first_served_on")
