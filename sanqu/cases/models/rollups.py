@@ -21,11 +21,27 @@ class ServiceRollup(models.Model):
         MONTH = "month", _("月")
         DAY = "day", _("日")
 
+    # No foreign-key constraints in the database (`db_constraint=False`): a row is a tally of records
+    # that carry those constraints themselves, and it is only ever written from their values. A
+    # ledger import adds a row per county, type and day it names (88,694 for a 100,000-row ledger),
+    # and PostgreSQL checked each row's two keys one by one at the commit: 0.5 s of a 5.9 s import,
+    # measured. Deleting a county or a type still deletes its rows (Django's on_delete).
+    # No index of its own: the key below starts with the county.
     county = models.ForeignKey(
-        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("区县")
+        "regions.Region",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("区县"),
     )
+    # Index (service_type): the cascade when an administrator deletes a service type.
     service_type = models.ForeignKey(
-        "cases.ServiceType", on_delete=models.CASCADE, related_name="+", verbose_name=_("服务类型")
+        "cases.ServiceType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("服务类型"),
     )
     span = models.CharField(_("汇总周期"), max_length=5, choices=Span.choices)
     served_on = models.DateField(_("服务日期（月汇总为当月 1 日）"))
@@ -38,11 +54,11 @@ class ServiceRollup(models.Model):
         verbose_name = _("服务记录汇总")
         verbose_name_plural = _("服务记录汇总")
         constraints = [
+            # One row per county, type, span and day: the upkeep's upsert, and every look-up by county.
             models.UniqueConstraint(
                 fields=["county", "service_type", "span", "served_on"], name="service_rollup_key"
             ),
         ]
-        # The figures' filter: the months before a date's month, and the days of that month.
         # Every service figure as of a date (`figures.engine.service_rollups`): the months before the
         # date's month and the days of it — the dashboard, the results report, drill-downs.
         indexes = [models.Index(fields=["span", "served_on"], name="service_rollup_span_idx")]

@@ -195,3 +195,19 @@ def test_a_drifted_tally_never_makes_a_users_delete_fail(made: Programme) -> Non
     assert rollups.differences() != []  # the drift is found …
     rollups.rebuild()
     assert rollups.differences() == []  # … and mended
+
+
+def test_a_deleted_service_type_takes_its_tallies_with_it(made: Programme) -> None:
+    # The rollups hold no foreign-key constraint in the database (the records do): Django's cascade
+    # must still take the rows of a type an administrator deletes.
+    retired = ServiceType.objects.create(code="retired_type", name="停用的服务类型")
+    record(made.chengkou, dt.date(2014, 5, 2), "retired_type", "1.0").delete()  # the type is unused again
+    ServiceRollup.objects.create(  # a row left behind by a write outside the upkeep
+        county=made.chengkou, service_type=retired, span="day", served_on=dt.date(2014, 5, 2), records=1,
+        hour_tenths=10,
+    )  # fmt: skip
+
+    gone = retired.pk
+    retired.delete()
+
+    assert not ServiceRollup.objects.filter(service_type_id=gone).exists()
