@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -145,6 +145,12 @@ def count_created(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> int:
     Its cost follows the records added, not the table, so a bulk import of new records uses it
     rather than `deferred()`'s rebuild. Call it in the transaction that inserted them.
     """
+    return add_tallies(tallies_of(records))
+
+
+def tallies_of(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> list[list[Any]]:
+    """The rows that records add, summed by day and month: [county, type, span, day, records,
+    tenths], in the order of the rollups' key. No database work: it may run on a second thread."""
     # Hours repeat (0.5, 1.0, 1.5 …): each distinct value is turned into tenths once, and the days'
     # and months' sums are whole numbers.
     tenths_of: dict[Any, int] = {}
@@ -163,7 +169,13 @@ def count_created(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> int:
         month = added.setdefault((county, kind, MONTH, day.replace(day=1)), [0, 0])
         month[0] += count
         month[1] += hour_tenths
-    values: list[list[Any]] = [[*row, n, hours] for row, (n, hours) in added.items()]
+    # Sorted here (beside the records' insert, in a ledger import) so that the database's sort in
+    # `add_tallies` finds them in order: adding 95,000 rows took 0.76 s against 0.81.
+    return [[*row, n, hours] for row, (n, hours) in sorted(added.items())]
+
+
+def add_tallies(values: Sequence[Sequence[Any]]) -> int:
+    """Add rows of `tallies_of` to the rollups; returns how many rows."""
     # The tallies go into an unindexed scratch table and are added in one statement: on PostgreSQL a
     # statement per row (or per thousand rows) spent longer planning than writing; on SQLite each
     # row's upsert searched the rollups' unique index on its own (a third slower).
@@ -180,11 +192,19 @@ def count_created(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> int:
                     copy.write_row(tally)
         else:
             cursor.executemany("INSERT INTO sanqu_rollup_added VALUES (%s, %s, %s, %s, %s, %s)", values)
+        # In the key's order, so that the rows are locked in one order by every writer: a county and
+        # type's days before its months, as a save locks its day's row and then its month's. In the
+        # rows' first-seen order, a ledger spanning a month locked the month before its later days,
+        # and a save of one of those days meanwhile deadlocked with it (test_rollup_locks). The
+        # unique index is walked in order too: the upsert took 0.73 s against 0.81.
         # `WHERE true`: SQLite would otherwise read ON CONFLICT as part of the SELECT.
-        source = f"SELECT {_KEY_COLUMNS}, records, hour_tenths FROM sanqu_rollup_added WHERE true"  # noqa: S608
+        source = (
+            f"SELECT {_KEY_COLUMNS}, records, hour_tenths FROM sanqu_rollup_added "  # noqa: S608
+            f"WHERE true ORDER BY {_KEY_COLUMNS}"
+        )
         cursor.execute(_upsert_sql(source))
         cursor.execute("DROP TABLE sanqu_rollup_added")
-    return len(added)
+    return len(values)
 
 
 def _remember(sender: Any, instance: ServiceRecord, raw: bool = False, **kwargs: Any) -> None:

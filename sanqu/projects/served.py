@@ -118,7 +118,8 @@ def _add_days(changes: Mapping[tuple[int, dt.date], int]) -> None:
             f"INSERT INTO {table} (project_id, first_served_on, people) VALUES (%s, %s, %s) "  # noqa: S608
             "ON CONFLICT (project_id, first_served_on) "
             f"DO UPDATE SET people = {table}.people + excluded.people",
-            [[project, day, n] for (project, day), n in changes.items()],
+            # In the key's order, as the rollups are added: two writers lock their rows in one order.
+            [[project, day, n] for (project, day), n in sorted(changes.items())],
         )
     emptied = {project for (project, _day), n in changes.items() if n < 0}  # only a fall reaches zero
     if emptied:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.db import connection
 
 from sanqu.lib import idnumber
-from sanqu.lib.bulk import insert_rows
+from sanqu.lib.bulk import insert_rows, insert_rows_beside
 from sanqu.testing import World
 from sanqu.workforce.models import Person, id_number_hash
 
@@ -35,3 +36,37 @@ def test_encrypted_fields_are_encrypted_each_under_its_own_nonce(world: World) -
     )
     # The same phone twice is two different ciphertexts.
     assert stored[0][1] != stored[1][1]
+
+
+def _rows(world: World, *days: int) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for day in days:
+        number = idnumber.make("500229", dt.date(1991, 2, day), 101)
+        rows.append((f"并行{day}", number, id_number_hash(number), world.chengkou.pk))
+    return rows
+
+
+COLUMNS = ["name", "id_number", "id_hash", "county_id"]
+
+
+def test_the_work_beside_the_insert_gives_its_result_and_the_rows_are_in(world: World) -> None:
+    threads: list[threading.Thread] = []
+
+    def work() -> str:
+        threads.append(threading.current_thread())
+        return "summed"
+
+    count, result = insert_rows_beside(work, Person, COLUMNS, _rows(world, 1, 2, 3))
+
+    assert (count, result) == (3, "summed")
+    assert Person.objects.filter(name__startswith="并行").count() == 3
+    # On PostgreSQL it ran beside the COPY; on SQLite after the insert, on the caller's thread.
+    assert (threads[0] is threading.current_thread()) == (connection.vendor != "postgresql")
+
+
+def test_a_failure_of_the_work_beside_the_insert_reaches_the_caller(world: World) -> None:
+    def work() -> None:
+        raise ValueError("the tallies could not be summed")
+
+    with pytest.raises(ValueError, match="summed"):
+        insert_rows_beside(work, Person, COLUMNS, _rows(world, 4))
