@@ -30,6 +30,7 @@ from sanqu.ledgers.adapters import ADAPTERS
 from sanqu.ledgers.kinds import KINDS, LedgerKind
 from sanqu.ledgers.models import LedgerImport
 from sanqu.ledgers.reading import LedgerFileError, Row, read_ledger
+from sanqu.lib import heap
 
 WHOLE_ROW = gettext_lazy("（整行）")  # the column of an error about the row as a whole
 
@@ -183,6 +184,8 @@ def _write_bulk(adapter: Any, *, actor: User, kind: LedgerKind, log: LedgerImpor
 Progress = Callable[[int, int], None]  # (rows checked, rows in the file)
 
 
+# A ledger's rows live until the import ends: collections during it would walk them and free nothing.
+@heap.collector_paused()
 def import_ledger(
     *,
     actor: User,

@@ -4,8 +4,11 @@ nothing with the rollups kept, a re-import changing nothing, a record on file ne
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 from decimal import Decimal
+from typing import Any
+from unittest import mock
 
 import pytest
 from openpyxl import Workbook
@@ -16,6 +19,7 @@ from sanqu.cases.models import Beneficiary, ServiceRecord, ServiceType
 from sanqu.cases.tests.factories import make_beneficiary
 from sanqu.ledgers.exporting import export_ledger_file
 from sanqu.ledgers.importing import import_ledger
+from sanqu.ledgers.reading import LedgerFileError, Table, read_ledger
 from sanqu.lib import idnumber
 from sanqu.projects import served
 from sanqu.projects.tests.factories import make_project
@@ -228,3 +232,21 @@ def test_one_bad_row_among_a_hundred_thousand_is_named_and_nothing_is_written(
         (50_002, ["社工身份证号"])
     ]
     assert ServiceRecord.objects.count() == 0 and rollups.in_table() == {}
+
+
+def test_the_collector_runs_again_after_an_import_kept_or_refused(
+    world: World, people: tuple[Beneficiary, Beneficiary]
+) -> None:
+    # The import keeps the collector off while it runs (its rows live until it ends); the task
+    # worker that runs it must not be left without one, whatever the import's outcome.
+    seen: list[bool] = []
+
+    def reading(*args: Any, **kwargs: Any) -> Table:
+        seen.append(gc.isenabled())
+        return read_ledger(*args, **kwargs)
+
+    with mock.patch("sanqu.ledgers.importing.read_ledger", side_effect=reading):
+        assert run(world, "chengkou", ledger(row(people[0], world.worker_person))).committed
+        with pytest.raises(LedgerFileError):
+            run(world, "chengkou", b"not a ledger")
+    assert seen == [False, False] and gc.isenabled()

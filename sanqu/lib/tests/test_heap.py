@@ -51,3 +51,24 @@ def test_the_web_application_settles_when_it_is_loaded() -> None:
     )
     frozen, walked = map(int, answer.stdout.split()[-2:])
     assert frozen > 100_000 and walked < frozen // 10
+
+
+def test_the_collector_is_off_inside_a_paused_block_and_back_after_it_even_on_an_error() -> None:
+    assert gc.isenabled()
+    try:
+        with heap.collector_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("the work failed")
+    except RuntimeError:
+        pass
+    assert gc.isenabled()
+
+
+def test_a_paused_block_leaves_a_collector_that_was_off_off() -> None:
+    gc.disable()
+    try:
+        with heap.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
