@@ -169,8 +169,8 @@ def tallies_of(records: Iterable[tuple[int, int, dt.date, Decimal]]) -> list[lis
         month = added.setdefault((county, kind, MONTH, day.replace(day=1)), [0, 0])
         month[0] += count
         month[1] += hour_tenths
-    # Sorted here (beside the records' insert, in a ledger import) so that the database's sort in
-    # `add_tallies` finds them in order: adding 95,000 rows took 0.76 s against 0.81.
+    # Sorted here, where a ledger import does it beside the records' insert, so that the database's
+    # sort in `add_tallies` finds them in order (adding 95,000 rows: 0.75-0.81 s against 0.80-0.82).
     return [[*row, n, hours] for row, (n, hours) in sorted(added.items())]
 
 
