@@ -58,6 +58,7 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(role="org_manager") | models.Q(organisation__isnull=False),
                 name="membership_org_manager_has_organisation",
+                violation_error_message=_("机构管理员须指定所属机构。"),
             ),
         ]
 
@@ -135,6 +136,7 @@ class AuditSeal(models.Model):
             models.CheckConstraint(
                 condition=models.Q(first_entry_id__lte=models.F("last_entry_id")),
                 name="auditseal_range_ordered",
+                violation_error_message=_("起始记录编号不能大于截止记录编号。"),
             ),
         ]
 

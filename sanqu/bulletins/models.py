@@ -75,6 +75,7 @@ class Bulletin(models.Model):
                     )
                 ),
                 name="bulletin_numbered_when_issued",
+                violation_error_message=_("草稿不编号；印发的简报须有年份、期号和印发日期。"),
             ),
         ]
 

@@ -50,6 +50,7 @@ class IncentivePolicy(models.Model):
                 condition=models.Q(effective_until__isnull=True)
                 | models.Q(effective_until__gte=models.F("effective_from")),
                 name="incentive_until_after_from",
+                violation_error_message=_("失效日期不能早于生效日期。"),
             ),
         ]
 
@@ -83,6 +84,7 @@ class PolicyRate(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0),
                 name="policy_rate_amount_positive",
+                violation_error_message=_("标准金额须大于 0。"),
             ),
         ]
 
@@ -219,18 +221,25 @@ class IncentiveClaim(models.Model):
                 name="incentive_claim_once_per_certificate_and_kind",
                 violation_error_message=_("同一证书在同类政策下只能申领一次。"),
             ),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="incentive_claim_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="incentive_claim_amount_positive",
+                violation_error_message=_("申领金额须大于 0。"),
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="submitted") | models.Q(decided_on__isnull=False),
                 name="incentive_claim_decided_has_date",
+                violation_error_message=_("已审核的申领须填写审核日期。"),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="refused") | ~models.Q(reason=""),
                 name="incentive_claim_refusal_has_reason",
+                violation_error_message=_("未批准的申领须填写审核意见。"),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="paid") | models.Q(paid_on__isnull=False),
                 name="incentive_claim_paid_has_date",
+                violation_error_message=_("已发放的申领须填写发放日期。"),
             ),
         ]
 

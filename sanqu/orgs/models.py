@@ -39,6 +39,7 @@ class Organisation(models.Model):
                 fields=["credit_code"],
                 condition=~models.Q(credit_code=""),
                 name="organisation_unique_credit_code",
+                violation_error_message=_("该统一社会信用代码已登记。"),
             ),
             models.UniqueConstraint(
                 fields=["home_county", "name"], name="organisation_unique_name_in_county"
@@ -47,6 +48,7 @@ class Organisation(models.Model):
                 condition=models.Q(deregistered_on__isnull=True)
                 | models.Q(deregistered_on__gte=models.F("registered_on")),
                 name="organisation_deregistered_after_registered",
+                violation_error_message=_("注销日期不能早于登记日期。"),
             ),
         ]
 

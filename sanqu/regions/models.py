@@ -141,6 +141,7 @@ class Station(models.Model):
                 | models.Q(opened_on__isnull=True)
                 | models.Q(closed_on__gte=models.F("opened_on")),
                 name="station_closed_after_opened",
+                violation_error_message=_("撤销日期不能早于建立日期。"),
             ),
         ]
 

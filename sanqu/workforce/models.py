@@ -223,7 +223,9 @@ class Supervision(models.Model):
                 fields=["supervisor", "supervisee", "started_on"], name="supervision_unique_assignment"
             ),
             models.CheckConstraint(
-                condition=~models.Q(supervisor=models.F("supervisee")), name="supervision_not_self"
+                condition=~models.Q(supervisor=models.F("supervisee")),
+                name="supervision_not_self",
+                violation_error_message=_("督导和被督导社工不能是同一人。"),
             ),
         ]
 

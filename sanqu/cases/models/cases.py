@@ -73,6 +73,7 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=models.F("opened_on")),
                 name="case_closed_after_opened",
+                violation_error_message=_("结案日期不能早于接案日期。"),
             )
         ]
 
@@ -319,6 +320,7 @@ class Referral(models.Model):
                 | models.Q(to_station__isnull=False)
                 | ~models.Q(to_agency=""),
                 name="referral_has_receiver",
+                violation_error_message=_("转介须填写接收机构、社工站或其他接收单位。"),
             )
         ]
 

@@ -106,7 +106,9 @@ class ServiceRecord(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(duration_hours__gt=0), name="service_duration_positive"
+                condition=models.Q(duration_hours__gt=0),
+                name="service_duration_positive",
+                violation_error_message=_("服务时长须大于 0。"),
             ),
         ]
 

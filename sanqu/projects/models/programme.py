@@ -22,7 +22,9 @@ class ProgrammeYear(models.Model):  # type: ignore[django-manager-missing]  # cl
         ordering = ["year"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_on__gt=models.F("starts_on")), name="year_ends_after_start"
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="year_ends_after_start",
+                violation_error_message=_("项目年度的结束日期须晚于开始日期。"),
             )
         ]
 

@@ -71,3 +71,16 @@ def test_it_refuses_station_writes_to_the_leader(world: World, as_user) -> None:
     as_user("leader").post(url("station", "edit", world.station.pk), data)
     world.station.refresh_from_db()
     assert world.station.name == "鸡鸣乡社会工作站"
+
+
+def test_a_station_closed_before_it_opened_is_refused_in_words_not_by_the_rules_name(
+    world: World, as_user
+) -> None:
+    data = {
+        "name": "鸡鸣乡社会工作站", "kind": "station", "region": world.jiming.pk,
+        "opened_on": "2018-05-01", "closed_on": "2018-04-30",
+    }  # fmt: skip
+    page = as_user("chengkou").post(url("station", "edit", world.station.pk), data).content.decode()
+    assert "撤销日期不能早于建立日期。" in page and "station_closed_after_opened" not in page
+    world.station.refresh_from_db()
+    assert world.station.closed_on is None
