@@ -154,6 +154,13 @@ def test_it_lists_the_workers_own_records(as_user, world: World, grandmother) ->
     assert response.status_code == 200
     assert [r.beneficiary for r in response.context["page"].object_list] == [grandmother]
     assert response.context["month_count"] == 1
+    # This month's services and their hours, said together: the hours are the month's, not all time.
+    as_user("worker").post(
+        reverse("service_create", args=[grandmother.pk]),
+        entry(grandmother, served_on="2018-06-30", duration="2", client_token="token-0002"),
+    )
+    page = as_user("worker").get(reverse("service_mine")).content.decode()
+    assert "本月 <strong>1</strong> 次，共 <strong>1.5</strong> 小时" in page
 
     assert as_user("mentor").get(reverse("service_mine")).context["page"].paginator.count == 0
     assert as_user("worker").post(reverse("service_mine")).status_code == 405
