@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import threading
-import time
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -23,6 +21,7 @@ from django.db import connection, transaction
 from sanqu.cases import rollups
 from sanqu.cases.models import ServiceRecord, ServiceRollup, ServiceType
 from sanqu.figures.tests.factories import county, person
+from sanqu.lib.tests.concurrent import backend_pid, in_thread, until, waits_on_a_lock
 from sanqu.regions.models import Region
 
 pytestmark = [
@@ -42,36 +41,6 @@ def _service(where: Region, worker: object, kind: ServiceType, day: dt.date) -> 
         service_type=kind,
         duration_hours=Decimal("1.5"),
     )
-
-
-def _in_thread(work: Callable[[], None], failures: list[BaseException]) -> threading.Thread:
-    def run() -> None:
-        try:
-            work()
-        except BaseException as error:  # reported by the test, not lost in the thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
-
-
-def _waits_on_a_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-        found = cursor.fetchone()
-    return found is not None and found[0] == "Lock"
-
-
-def _until(condition: Callable[[], bool], seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_an_import_and_a_save_in_the_same_month_both_commit() -> None:
@@ -96,8 +65,7 @@ def test_an_import_and_a_save_in_the_same_month_both_commit() -> None:
             release.wait(30)
 
     def the_import() -> None:  # a ledger's three services: the tallies as `ServiceRows.write` adds them
-        connection.ensure_connection()
-        importer.append(connection.connection.info.backend_pid)
+        importer.append(backend_pid())
         with transaction.atomic():
             days = (FIRST, SECOND, THIRD)
             ServiceRecord.objects.bulk_create(_service(chengkou, worker, kind, day) for day in days)
@@ -107,11 +75,11 @@ def test_an_import_and_a_save_in_the_same_month_both_commit() -> None:
         with transaction.atomic():
             _service(chengkou, worker, kind, THIRD).save()
 
-    holder = _in_thread(someone_holds_the_second_day, failures)
+    holder = in_thread(someone_holds_the_second_day, failures)
     assert holding.wait(10)
-    importing = _in_thread(the_import, failures)
-    assert _until(lambda: bool(importer) and _waits_on_a_lock(importer[0]))  # held up at the second day
-    saving = _in_thread(the_save, failures)
+    importing = in_thread(the_import, failures)
+    assert until(lambda: bool(importer) and waits_on_a_lock(importer[0]))  # held up at the second day
+    saving = in_thread(the_save, failures)
     saving.join(5)
     release.set()
     for thread in (holder, importing, saving):
