@@ -23,7 +23,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.two_factor import send_first_to
+from sanqu.lib.redirects import safe_next
 
 
 class ChangeForm(PasswordChangeForm):
@@ -70,10 +70,7 @@ def expired(user: User, *, now: dt.datetime | None = None) -> bool:
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("home")
+    return safe_next(request, reverse("home"))
 
 
 @login_required

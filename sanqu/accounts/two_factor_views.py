@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sanqu.accounts import audit
 from sanqu.accounts.models import AuditEntry, User
 from sanqu.accounts.two_factor import is_verified
+from sanqu.lib.redirects import safe_next
 
 DEVICE_NAME = "authenticator"
 
@@ -48,12 +48,7 @@ class CodeForm(forms.Form):
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "/"
+    return safe_next(request, "/")
 
 
 def _check(device: TOTPDevice, form: CodeForm) -> bool:

@@ -17,11 +17,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Page
 
+from sanqu.lib.redirects import safe_next
 from sanqu.publicity.models import NewsIndexPage
 from sanqu.publicity.review import ensure_news_review
 
@@ -61,7 +61,4 @@ def refuse_bulk_publish(
         _("新闻须逐条提交审核后发布，不能批量发布：%(titles)s")
         % {"titles": "、".join(page.title for page in reviewed)},
     )
-    back = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("wagtailadmin_explore_root")
-    return redirect(back)
+    return redirect(safe_next(request, reverse("wagtailadmin_explore_root")))
