@@ -40,6 +40,7 @@ class Organisation(models.Model):
                 condition=~models.Q(credit_code=""),
                 name="organisation_unique_credit_code",
                 violation_error_message=_("该统一社会信用代码已登记。"),
+                violation_error_code="unique",  # so the form shows it beside the field
             ),
             models.UniqueConstraint(
                 fields=["home_county", "name"], name="organisation_unique_name_in_county"

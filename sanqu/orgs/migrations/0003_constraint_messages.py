@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AlterConstraint(
             model_name='organisation',
             name='organisation_unique_credit_code',
-            constraint=models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('credit_code',), name='organisation_unique_credit_code', violation_error_message='该统一社会信用代码已登记。'),
+            constraint=models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('credit_code',), name='organisation_unique_credit_code', violation_error_code='unique', violation_error_message='该统一社会信用代码已登记。'),
         ),
         migrations.AlterConstraint(
             model_name='organisation',

@@ -118,3 +118,14 @@ def test_it_keeps_staff_without_admin_access_and_anonymous_out(world: World, as_
     response = client.get(reverse(LIST))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_it_refuses_a_credit_code_already_registered_beside_the_field(world: World, as_user) -> None:
+    world.yangguang.credit_code = GOOD_CODE
+    world.yangguang.save()
+    response = as_user("chengkou").post(reverse(ADD), form_data(world))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors.get("credit_code") == ["该统一社会信用代码已登记。"]
+    assert "organisation_unique_credit_code" not in response.content.decode()
+    assert not Organisation.objects.filter(name="城口县心连心社会工作服务中心").exists()
