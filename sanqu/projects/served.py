@@ -159,8 +159,11 @@ def refresh(*, people: Iterable[int | None] = (), projects: Iterable[int] = ()) 
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         for chunk in batched(people, _PER_STATEMENT):
-            # NO KEY: a record being inserted for the person (its foreign key check) is not held up.
-            list(Beneficiary.objects.select_for_update(no_key=True).filter(pk__in=chunk).values_list("pk"))
+            # NO KEY: a record being inserted for the person (its foreign key check) is not held up. By
+            # id, as the chunks go: in the model's order (by name) within a chunk and by id across
+            # chunks, two refreshes of more than one chunk could lock two people in opposite orders.
+            locking = Beneficiary.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
+            list(locking.values_list("pk"))
             _refill("beneficiary_id", chunk, owned_services().filter(beneficiary__in=chunk), ())
         for chunk in batched(chosen, _PER_STATEMENT):
             spans = Project.objects.filter(pk__in=chunk).values_list("county", "starts_on", "ends_on")
